@@ -1,0 +1,85 @@
+"""``simulate``: run one algorithm of SPEC §3 on one trace."""
+
+import numpy as np
+
+from .algorithms import REGISTRY, parse_algorithm
+from .kernels._common import new_rng
+from .kernels.combine import combine_kernel
+from .truth import run_lfd
+from .validate import as_bits, as_pages, as_positive_int, as_seed
+
+_EMPTY_FLAGS = np.empty(0, dtype=np.uint8)
+_EMPTY_EVICTED = np.empty(0, dtype=np.int64)
+
+
+def simulate(algorithm, pages, k, bits=None, seed=0, *, budget=None, switch_factor=2.0):
+    """Number of faults of ``algorithm`` on ``pages`` with a cache of ``k`` pages.
+
+    Parameters
+    ----------
+    algorithm : str
+        A SPEC §3 id (``succinct_paging.ALGORITHMS``) or ``combine(A,B)``.
+    pages : 1-D integer array
+        Page ids (non-negative); remapped densely if sparse.
+    k : int >= 1
+    bits : 1-D 0/1 array of the same length, optional
+        Predicted discard bits (``followbits*``, ``mark0*``) or phase bits
+        (``mark_predict``); required by algorithms that use predictions,
+        ignored by the others.
+    seed : int >= 0
+        Seed of randomized algorithms (same seed, same result). In
+        ``combine(A,B)``, A runs with ``2*seed`` and B with ``2*seed+1``.
+    budget : int >= 1, optional
+        ``followbits_robust``'s fault budget per k-phase (default ``2k``).
+    switch_factor : float >= 1
+        ``combine``'s switching threshold (default 2).
+
+    Returns
+    -------
+    int
+        Faults, cold faults included; the cache starts empty.
+
+    Notes
+    -----
+    O(n) for every algorithm except ``opt`` (O(n log k)); combine runs both
+    parts. Raises ValueError naming the offending argument.
+    """
+    parsed = parse_algorithm(algorithm)
+    pages, n_pages = as_pages(pages)
+    k = as_positive_int(k, "k")
+    seed = as_seed(seed)
+    budget = 2 * k if budget is None else as_positive_int(budget, "budget")
+    if isinstance(switch_factor, bool) or not isinstance(switch_factor, (int, float)) or not switch_factor >= 1:
+        raise ValueError(f"switch_factor must be a number >= 1, got {switch_factor!r}")
+    if parsed.prediction == "none":
+        bits = np.zeros(pages.shape[0], dtype=np.uint8)
+    else:
+        bits = as_bits(bits, pages.shape[0])
+    if len(parsed.parts) == 1:
+        return run_kernel(parsed.parts[0], pages, bits, k, n_pages, seed, budget)
+    return run_combine(parsed.parts, pages, bits, k, n_pages, seed, budget, float(switch_factor))
+
+
+def run_kernel(alg_id, pages, bits, k, n_pages, seed, budget,
+               flags=_EMPTY_FLAGS, evicted=_EMPTY_EVICTED):
+    """Faults of base algorithm ``alg_id`` on validated input (no checks)."""
+    if alg_id == "opt":
+        return run_lfd(pages, n_pages, k, flags, evicted)[0]
+    kernel = REGISTRY[alg_id].kernel
+    rng = new_rng(seed)
+    if alg_id == "followbits_robust":
+        return int(kernel(pages, bits, k, n_pages, rng, flags, evicted, budget))
+    return int(kernel(pages, bits, k, n_pages, rng, flags, evicted))
+
+
+def run_combine(parts, pages, bits, k, n_pages, seed, budget, switch_factor):
+    """Faults of ``combine(A,B)`` on validated input: runs A and B recording
+    their evictions, then replays them (see :mod:`.kernels.combine`)."""
+    n = pages.shape[0]
+    records = []
+    for j, alg_id in enumerate(parts):
+        flags = np.zeros(n, dtype=np.uint8)
+        evicted = np.full(n, -1, dtype=np.int64)
+        run_kernel(alg_id, pages, bits, k, n_pages, 2 * seed + j, budget, flags, evicted)
+        records += [flags, evicted]
+    return int(combine_kernel(pages, k, n_pages, *records, switch_factor))

@@ -1,0 +1,77 @@
+"""Argument checks for the public API.
+
+numba does not check bounds at run time, so every array that enters a kernel
+passes through here first. Errors are ``ValueError`` naming the argument.
+"""
+
+import numbers
+
+import numpy as np
+
+#: Sparse ids above this multiple of n (plus a constant) are remapped densely.
+_SPARSE_FACTOR = 4
+
+
+def as_pages(pages):
+    """Return ``(pages, n_pages)``: an int64 array of ids in ``[0, n_pages)``.
+
+    Accepts any 1-D array-like of non-negative integers. Ids are kept as they
+    are when dense enough (max id < 4n + 1024); otherwise they are remapped
+    order-preservingly, which changes no algorithm's result (only LFD's
+    tie-break looks at ids, and it looks at their order). O(n), or O(n log n)
+    when remapping.
+    """
+    arr = np.asarray(pages)
+    if arr.ndim != 1:
+        raise ValueError(f"pages must be a 1-D array, got shape {arr.shape}")
+    if arr.size == 0:
+        return arr.astype(np.int64), 0
+    if arr.dtype == np.bool_ or not np.issubdtype(arr.dtype, np.integer):
+        raise ValueError(f"pages must have an integer dtype, got {arr.dtype}")
+    lo, hi = int(arr.min()), int(arr.max())
+    if lo < 0:
+        raise ValueError(f"pages must be non-negative ids, found {lo}")
+    if hi >= _SPARSE_FACTOR * arr.size + 1024:
+        _, dense = np.unique(arr, return_inverse=True)
+        dense = dense.astype(np.int64)
+        return dense, int(dense.max()) + 1
+    return np.ascontiguousarray(arr, dtype=np.int64), hi + 1
+
+
+def as_bits(bits, n=None, name="bits"):
+    """Return ``bits`` as a contiguous uint8 array of 0/1 values (of length
+    ``n`` unless ``n`` is None)."""
+    if bits is None:
+        raise ValueError(f"{name} are required for this algorithm")
+    arr = np.asarray(bits)
+    if arr.ndim != 1:
+        raise ValueError(f"{name} must be a 1-D array, got shape {arr.shape}")
+    if n is not None and arr.shape[0] != n:
+        raise ValueError(f"{name} has length {arr.shape[0]} but pages has length {n}")
+    if arr.size and not (arr.dtype == np.bool_ or np.issubdtype(arr.dtype, np.integer)):
+        raise ValueError(f"{name} must be 0/1 integers or booleans, got dtype {arr.dtype}")
+    if arr.size and (int(arr.min()) < 0 or int(arr.max()) > 1):
+        bad = arr[(arr != 0) & (arr != 1)][0]
+        raise ValueError(f"{name} must contain only 0 and 1, found {bad!r}")
+    return np.ascontiguousarray(arr, dtype=np.uint8)
+
+
+def as_positive_int(value, name):
+    """``value`` as a Python int >= 1 (bools and floats rejected)."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < 1:
+        raise ValueError(f"{name} must be an integer >= 1, got {value!r}")
+    return int(value)
+
+
+def as_seed(seed, name="seed"):
+    """``seed`` as a Python int in ``[0, 2**63)``."""
+    if isinstance(seed, bool) or not isinstance(seed, numbers.Integral) or not 0 <= seed < 2**63:
+        raise ValueError(f"{name} must be an integer in [0, 2**63), got {seed!r}")
+    return int(seed)
+
+
+def as_rate(rate, name="rate"):
+    """``rate`` as a float in ``[0, 1]``."""
+    if isinstance(rate, bool) or not isinstance(rate, numbers.Real) or not 0.0 <= float(rate) <= 1.0:
+        raise ValueError(f"{name} must be a number in [0, 1], got {rate!r}")
+    return float(rate)
