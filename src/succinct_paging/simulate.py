@@ -55,9 +55,14 @@ def simulate(algorithm, pages, k, bits=None, seed=0, *, budget=None, switch_fact
         bits = np.zeros(pages.shape[0], dtype=np.uint8)
     else:
         bits = as_bits(bits, pages.shape[0])
+    return run_parsed(parsed, pages, bits, k, n_pages, seed, budget, float(switch_factor))
+
+
+def run_parsed(parsed, pages, bits, k, n_pages, seed, budget, switch_factor):
+    """Faults of a parsed algorithm (base or combine) on validated input."""
     if len(parsed.parts) == 1:
         return run_kernel(parsed.parts[0], pages, bits, k, n_pages, seed, budget)
-    return run_combine(parsed.parts, pages, bits, k, n_pages, seed, budget, float(switch_factor))
+    return run_combine(parsed.parts, pages, bits, k, n_pages, seed, budget, switch_factor)
 
 
 def run_kernel(alg_id, pages, bits, k, n_pages, seed, budget,

@@ -1,0 +1,22 @@
+# succinct-paging: experiments for paging with one-bit predictions
+# (Antoniadis et al., ICML 2023). See README.md; the contract is SPEC.md.
+from snakemake.utils import min_version
+
+min_version("8.10")
+
+
+configfile: "config/config.yaml"
+
+
+include: "workflow/rules/common.smk"
+include: "workflow/rules/traces.smk"
+include: "workflow/rules/truth.smk"
+include: "workflow/rules/simulate.smk"
+include: "workflow/rules/aggregate.smk"
+include: "workflow/rules/plots.smk"
+
+
+rule all:
+    input:
+        get_final_output(),
+    default_target: True

@@ -1,0 +1,64 @@
+"""On-disk formats of the workflow's intermediate files, written atomically.
+
+- traces of one family: ``.npz`` with ``pages`` (all instances concatenated,
+  int64), ``offsets`` (n_instances + 1), ``instances`` (names);
+- truth of one family and k: ``.npz`` with ``opt``, ``n_phases`` per instance
+  and the concatenated ``discard`` and ``phase`` bits.
+
+Every writer goes through :func:`atomic_path`: the data is written to a
+temporary file in the same folder and renamed into place, so an interrupted
+job never leaves a file that looks complete.
+"""
+
+import contextlib
+import os
+import tempfile
+from pathlib import Path
+
+import numpy as np
+
+
+@contextlib.contextmanager
+def atomic_path(path):
+    """Yield a temporary path next to ``path``; rename it to ``path`` on
+    success, delete it on error."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp" + path.suffix)
+    os.close(fd)
+    try:
+        yield Path(tmp)
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)
+        raise
+
+
+def save_npz(path, **arrays):
+    """Write ``arrays`` to ``path`` (.npz) atomically."""
+    with atomic_path(path) as tmp:
+        with open(tmp, "wb") as fh:
+            np.savez(fh, **arrays)
+
+
+def save_traces(path, traces):
+    """Write ``traces`` (list of ``(instance_name, pages)``) to ``path``."""
+    names = np.array([name for name, _ in traces], dtype=str)
+    lengths = np.array([len(p) for _, p in traces], dtype=np.int64)
+    offsets = np.concatenate([[0], np.cumsum(lengths)]).astype(np.int64)
+    pages = np.concatenate([np.asarray(p, dtype=np.int64) for _, p in traces]) if traces else np.empty(0, np.int64)
+    save_npz(path, pages=pages, offsets=offsets, instances=names)
+
+
+def load_traces(path):
+    """Read a traces file: list of ``(instance_name, pages)``."""
+    with np.load(path) as z:
+        pages, offsets, names = z["pages"], z["offsets"], z["instances"]
+    return [(str(names[i]), pages[offsets[i]:offsets[i + 1]]) for i in range(len(names))]
+
+
+def load_npz(path):
+    """Read an .npz file into a dict of arrays."""
+    with np.load(path) as z:
+        return {key: z[key] for key in z.files}

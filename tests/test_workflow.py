@@ -1,0 +1,115 @@
+"""The real workflow on the tiny config of .test/, end to end.
+
+Runs Snakemake as a user would (a subprocess in a scratch working directory)
+and checks the runs table against the SPEC's guarantees, the incremental
+rerun promise (a new rate only adds jobs) and `snakemake --lint`.
+"""
+
+import math
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+TEST_CONFIG = ROOT / ".test" / "config" / "config.yaml"
+MIRROR = (ROOT / ".." / "shared" / "traces").resolve()
+
+pytestmark = pytest.mark.skipif(not MIRROR.is_dir(), reason=f"trace mirror {MIRROR} not found")
+
+
+def snakemake(workdir, *args, config=TEST_CONFIG, check=True):
+    cmd = [sys.executable, "-m", "snakemake", "-s", str(ROOT / "Snakefile"), "-d", str(workdir),
+           "--configfile", str(config), *args]
+    proc = subprocess.run(cmd, capture_output=True, text=True)
+    if check and proc.returncode != 0:
+        raise AssertionError(f"snakemake failed ({proc.returncode}):\n{proc.stdout}\n{proc.stderr}")
+    return proc
+
+
+@pytest.fixture(scope="module")
+def finished_run(tmp_path_factory):
+    """One complete run of the tiny config; returns its working directory."""
+    workdir = tmp_path_factory.mktemp("run")
+    snakemake(workdir, "--cores", "2")
+    return workdir
+
+
+def test_outputs_exist(finished_run):
+    config = yaml.safe_load(TEST_CONFIG.read_text())
+    for name in ("runs.parquet", "runs.csv", "summary.csv"):
+        assert (finished_run / "results" / name).stat().st_size > 0
+    for fam, spec in config["families"].items():
+        for k in spec["k"]:
+            for fig in ("ratio_vs_rate", "consistency", "robustness"):
+                for ext in ("pdf", "png"):
+                    assert (finished_run / "results" / "figures" / f"{fig}_{fam}_k{k}.{ext}").stat().st_size > 0
+
+
+def test_runs_table_obeys_spec(finished_run):
+    runs = pd.read_parquet(finished_run / "results" / "runs.parquet")
+    config = yaml.safe_load(TEST_CONFIG.read_text())
+    assert set(runs["trace_family"]) == set(config["families"])
+    assert set(runs["algorithm"]) == set(config["algorithms"])
+    assert (runs["faults"] >= runs["opt"]).all()
+    assert ((runs["ratio"] - runs["faults"] / runs["opt"]).abs() < 1e-12).all()
+    at0 = runs[runs["rate"] == 0]
+    exact = at0[at0["algorithm"].isin(["followbits", "followbits_robust", "mark0", "mark0_eager"])]
+    assert len(exact) > 0 and (exact["ratio"] == 1).all()
+    assert (at0.loc[at0["algorithm"] == "mark_predict", "ratio"] <= 2).all()
+    assert ((at0["eta0"] == 0) & (at0["eta1"] == 0)).all()
+    deterministic = runs[runs["algorithm"].isin(["opt", "lru", "fifo", "followbits", "followbits_robust"])]
+    bounded = deterministic.dropna(subset=["bound"])
+    assert len(bounded) > 0 and (bounded["faults"] <= bounded["bound"] + 1e-9).all()
+    baseline = runs[runs["error_model"] == "none"]
+    assert set(baseline["prediction"]) == {"none"} and baseline["rate"].isna().all()
+    assert (runs.loc[runs["algorithm"] == "opt", "ratio"] == 1).all()
+
+
+def test_csv_matches_parquet(finished_run):
+    pq = pd.read_parquet(finished_run / "results" / "runs.parquet")
+    csv = pd.read_csv(finished_run / "results" / "runs.csv")
+    assert list(csv.columns) == list(pq.columns)
+    assert len(csv) == len(pq)
+    assert (csv["faults"].to_numpy() == pq["faults"].to_numpy()).all()
+
+
+def _planned_jobs(dry_run_stdout):
+    """Job counts per rule from the 'Job stats' table of a dry run."""
+    counts, in_table = {}, False
+    for line in dry_run_stdout.splitlines():
+        parts = line.split()
+        if parts[:2] == ["job", "count"]:
+            in_table = True
+            continue
+        if in_table and len(parts) == 2 and parts[1].isdigit():
+            if parts[0] == "total":
+                break
+            counts[parts[0]] = int(parts[1])
+    return counts
+
+
+def test_new_rate_only_adds_its_jobs(finished_run, tmp_path):
+    assert _planned_jobs(snakemake(finished_run, "-n", "--cores", "1").stdout) == {}
+    config = yaml.safe_load(TEST_CONFIG.read_text())
+    config["rates"] = config["rates"] + [0.3]
+    new_config = tmp_path / "config.yaml"
+    new_config.write_text(yaml.safe_dump(config))
+    counts = _planned_jobs(snakemake(finished_run, "-n", "--cores", "1", config=new_config).stdout)
+    n_family_k = sum(len(s["k"]) for s in config["families"].values())
+    assert counts == {
+        "simulate": n_family_k * len(config["error_models"]),
+        "aggregate": 1,
+        "summarize": 1,
+        "plot_family": n_family_k,
+        "all": 1,
+    }
+
+
+def test_lint(tmp_path):
+    proc = snakemake(tmp_path, "--lint", check=False)
+    assert proc.returncode == 0, proc.stdout + proc.stderr

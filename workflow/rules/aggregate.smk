@@ -1,0 +1,23 @@
+rule aggregate:
+    """Concatenate the per-job run tables into the runs table (SPEC §6)."""
+    input:
+        run_tables(),
+    output:
+        parquet="results/runs.parquet",
+        csv="results/runs.csv",
+    log:
+        "logs/aggregate.log",
+    script:
+        "../scripts/aggregate.py"
+
+
+rule summarize:
+    """Pooled ratios per family, k, algorithm, error model and rate."""
+    input:
+        runs="results/runs.parquet",
+    output:
+        summary="results/summary.csv",
+    log:
+        "logs/summarize.log",
+    script:
+        "../scripts/summarize.py"

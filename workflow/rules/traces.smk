@@ -1,0 +1,30 @@
+rule traces:
+    """One trace family as a dense-id .npz: synthetic (seeded) or real (mirror)."""
+    input:
+        fetched_sources,
+    output:
+        "results/traces/{family}.npz",
+    log:
+        "logs/traces/{family}.log",
+    params:
+        spec=lambda wc: config["families"][wc.family],
+        mirror=mirror_dir(),
+        verify=config["traces"]["verify_checksums"],
+        master_seed=config["master_seed"],
+    script:
+        "../scripts/make_traces.py"
+
+
+rule fetch_traces:
+    """Download a real family's public source and cut the instances (needs network)."""
+    output:
+        directory("results/mirror/{source}"),
+    log:
+        "logs/fetch/{source}.log",
+    params:
+        family=lambda wc: wc.source,
+        sources="results/mirror/sources",
+    wildcard_constraints:
+        source="brightkite|citibike",
+    script:
+        "../scripts/fetch_traces.py"

@@ -1,0 +1,10 @@
+import sys
+
+sys.stderr = open(snakemake.log[0], "w")
+
+from succinct_paging.experiment import concat_runs, write_runs, write_runs_csv
+
+runs = concat_runs(snakemake.input)
+print(f"{len(runs)} runs from {len(snakemake.input)} tables", file=sys.stderr)
+write_runs(runs, snakemake.output.parquet)
+write_runs_csv(runs, snakemake.output.csv)
