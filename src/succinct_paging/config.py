@@ -121,8 +121,19 @@ def check_config(config, schema_path, repo_root):
         else:
             for key in ("length", "params"):
                 if spec.get(key):
-                    raise ConfigError(f"config key {where}.{key}: not used by the real family {gen!r}")
-            needs_mirror = True
+                    raise ConfigError(f"config key {where}.{key}: not used by the generator {gen!r}")
+            if gen == "files":
+                if "path" not in spec:
+                    raise ConfigError(f"config key {where}.path: required for generator 'files' (a folder of trace files)")
+                folder = Path(spec["path"])
+                folder = folder if folder.is_absolute() else (Path(repo_root) / folder).resolve()
+                if not folder.is_dir():
+                    raise ConfigError(f"config key {where}.path: folder {folder} does not exist")
+                spec["path"] = str(folder)
+            else:
+                needs_mirror = True
+        if gen != "files" and ("path" in spec or spec.get("glob", "*.txt") != "*.txt"):
+            raise ConfigError(f"config key {where}.path: only used by generator 'files'")
     traces = config["traces"]
     mirror = Path(traces["mirror"])
     if not mirror.is_absolute():

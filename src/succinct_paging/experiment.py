@@ -128,10 +128,14 @@ def make_family(name, spec, mirror, verify, master_seed):
     """The instances of one configured trace family: list of ``(name, pages)``.
 
     Synthetic generators get one seed per instance derived from the master
-    seed and the family name; real families are read from ``mirror`` (first
-    ``spec['instances']`` files when given).
+    seed and the family name; real families are read from ``mirror``, a
+    ``files`` family from its own folder (first ``spec['instances']`` files
+    when given).
     """
     gen = spec["generator"]
+    if gen == "files":
+        loaded = traces_mod.load_trace_folder(spec["path"], spec.get("glob", "*.txt"), verify=verify)
+        return loaded[: spec.get("instances", len(loaded))]
     if gen in traces_mod.REAL_FAMILIES:
         loaded = traces_mod.load_real_family(mirror, gen, verify=verify)
         return loaded[: spec.get("instances", len(loaded))]

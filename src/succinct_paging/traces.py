@@ -278,6 +278,32 @@ def load_real_family(mirror_dir, family: str, verify: bool = True) -> list[tuple
     return [(name, read_trace(path)) for name, path in instances]
 
 
+def _natural_key(name: str):
+    return [(0, int(part), "") if part.isdigit() else (1, 0, part) for part in re.split(r"(\d+)", name)]
+
+
+def load_trace_folder(folder, glob: str = "*.txt", verify: bool = True) -> list[tuple[str, np.ndarray]]:
+    """Read a folder of the user's own traces: ``[(instance, pages)]``.
+
+    Every file matching ``glob`` (``SHA256SUMS`` excluded) is one instance,
+    named by its stem, in natural order (``t2`` before ``t10``); the format is
+    that of :func:`read_trace`. If the folder has a ``SHA256SUMS`` and
+    ``verify`` is on, every file is checked against it.
+    """
+    folder = Path(folder)
+    if not folder.is_dir():
+        raise TraceError(f"trace folder {folder} not found")
+    paths = sorted((p for p in folder.glob(glob) if p.is_file() and p.name != CHECKSUM_FILE),
+                   key=lambda p: _natural_key(p.name))
+    if not paths:
+        raise TraceError(f"trace folder {folder}: no file matches {glob!r}")
+    if verify and (folder / CHECKSUM_FILE).is_file():
+        sums = read_checksums(folder)
+        for path in paths:
+            verify_mirror_file(path, sums)
+    return [(path.stem, read_trace(path)) for path in paths]
+
+
 # -------------------------------------------------------- synthetic traces
 
 

@@ -75,9 +75,12 @@ def mirror_dir():
     return "results/mirror" if config["traces"]["fetch"] else config["traces"]["mirror"]
 
 
-def fetched_sources(wildcards):
-    """The fetch rule's output a real family waits for when traces.fetch is on."""
-    gen = config["families"][wildcards.family]["generator"]
-    if config["traces"]["fetch"] and gen in ("brightkite", "citibike"):
-        return [f"results/mirror/{gen}"]
+def trace_inputs(wildcards):
+    """Files a family's trace job reads, so that Snakemake reruns it when they
+    change: the user's own files, or the fetch rule's output."""
+    spec = config["families"][wildcards.family]
+    if spec["generator"] == "files":
+        return sorted(str(p) for p in Path(spec["path"]).glob(spec["glob"]) if p.is_file())
+    if config["traces"]["fetch"] and spec["generator"] in ("brightkite", "citibike"):
+        return [f"results/mirror/{spec['generator']}"]
     return []

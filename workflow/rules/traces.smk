@@ -1,7 +1,7 @@
 rule traces:
-    """One trace family as a dense-id .npz: synthetic (seeded) or real (mirror)."""
+    """One trace family as a dense-id .npz: synthetic (seeded), real (mirror) or the user's files."""
     input:
-        fetched_sources,
+        trace_inputs,
     output:
         "results/traces/{family}.npz",
     log:
