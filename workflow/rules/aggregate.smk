@@ -4,7 +4,7 @@ rule aggregate:
         run_tables(),
     output:
         parquet="results/runs.parquet",
-        csv="results/runs.csv",
+        csv=report("results/runs.csv", caption="../report/runs.rst", category="Tables"),
     log:
         "logs/aggregate.log",
     script:
@@ -16,7 +16,7 @@ rule summarize:
     input:
         runs="results/runs.parquet",
     output:
-        summary="results/summary.csv",
+        summary=report("results/summary.csv", caption="../report/summary.rst", category="Tables"),
     log:
         "logs/summarize.log",
     script:
