@@ -1,0 +1,237 @@
+"""Per-family aggregation of the runs table (SPEC §6).
+
+A trace family's ratio is the *pooled* ratio Σ faults / Σ OPT over its
+instances and seeds, never the mean of per-instance ratios: the mean is
+dominated by instances with a tiny OPT (some BrightKite users have OPT of a
+few faults). The per-instance spread is reported separately as quantiles.
+
+Pure pandas; no simulation and no plotting here.
+"""
+
+import os
+import tempfile
+
+import numpy as np
+import pandas as pd
+
+#: One summary row per combination of these columns.
+KEYS = ["trace_family", "k", "algorithm", "prediction", "error_model", "rate"]
+
+#: Columns of :func:`family_ratios`, in output order.
+SUMMARY_COLUMNS = KEYS + [
+    "runs",
+    "instances",
+    "seeds",
+    "faults",
+    "opt",
+    "ratio",
+    "ratio_seed_min",
+    "ratio_seed_max",
+    "ratio_q25",
+    "ratio_median",
+    "ratio_q75",
+    "bound_ratio",
+    "eta0_mean",
+    "eta1_mean",
+]
+
+_REQUIRED = KEYS + ["instance", "seed", "faults", "opt", "eta0", "eta1", "bound"]
+
+#: Float format of the summary CSV: enough digits to read, few enough that
+#: reruns are byte-identical.
+FLOAT_FORMAT = "%.6g"
+
+
+def _as_float(series):
+    """Float64 numpy view of a (possibly nullable) numeric column, NA -> NaN."""
+    return pd.to_numeric(series, errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+
+
+def _pooled(faults, opt):
+    """Σfaults / ΣOPT with ΣOPT == 0 mapped to NaN (no meaningful ratio)."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(opt > 0, faults / np.where(opt > 0, opt, 1.0), np.nan)
+
+
+def family_ratios(runs):
+    """Aggregate a runs table (SPEC §6) into one row per family setting.
+
+    Parameters
+    ----------
+    runs : pandas.DataFrame
+        One row per run with at least the columns ``trace_family, instance, k,
+        algorithm, prediction, error_model, rate, seed, faults, opt, eta0,
+        eta1, bound``. Baseline rows (prediction-free algorithms) carry
+        ``error_model == "none"`` and a NaN ``rate``; ``eta0``/``eta1`` may be
+        nullable integers with NA there.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns :data:`SUMMARY_COLUMNS`, one row per distinct
+        ``(trace_family, k, algorithm, prediction, error_model, rate)``
+        (NaN rates are kept as their own group), sorted by those keys with
+        NaN rates last. Per group:
+
+        - ``runs``: number of runs; ``instances``, ``seeds``: distinct counts;
+          ``faults``, ``opt``: the sums.
+        - ``ratio`` = Σ faults / Σ OPT over all instances and seeds (pooled).
+        - ``ratio_seed_min`` / ``ratio_seed_max``: pool over instances for
+          each seed separately, then the min / max over seeds.
+        - ``ratio_q25`` / ``ratio_median`` / ``ratio_q75``: quantiles (linear
+          interpolation) of the per-instance ratios, each instance pooled over
+          its seeds as Σ faults / Σ OPT.
+        - ``bound_ratio`` = Σ bound / Σ OPT, NaN if any run's bound is NaN.
+        - ``eta0_mean`` / ``eta1_mean``: mean realised η0 / η1 of one run
+          (i.e. of one instance under one seed); NaN where η is NA.
+
+        A ratio whose Σ OPT is 0 is NaN.
+
+    Notes
+    -----
+    The input is first sorted into a canonical order so that every float sum
+    is taken in the same order: the result does not depend on the input's row
+    order. O(R log R) for R runs.
+    """
+    missing = [c for c in _REQUIRED if c not in runs.columns]
+    if missing:
+        raise ValueError(f"runs table lacks columns {missing}")
+
+    df = runs[_REQUIRED].copy()
+    for col in ("faults", "opt", "bound", "eta0", "eta1", "rate"):
+        df[col] = _as_float(df[col])
+    df["k"] = pd.to_numeric(df["k"]).astype("int64")
+    # Canonical order (mergesort is stable, NaN rates last) so float sums and
+    # the output do not depend on how the runs table happened to be ordered.
+    order = KEYS + ["instance", "seed", "faults", "opt", "bound", "eta0", "eta1"]
+    df = df.sort_values(order, kind="mergesort", na_position="last").reset_index(drop=True)
+
+    # Integer group ids avoid any NaN-key subtleties in the later groupbys.
+    gid = df.groupby(KEYS, dropna=False, sort=False).ngroup().to_numpy()
+    df["_g"] = gid
+    n_groups = int(gid.max()) + 1 if len(df) else 0
+
+    g = df.groupby("_g", sort=True)
+    out = df.drop_duplicates("_g").set_index("_g")[KEYS].sort_index()
+    out["runs"] = g.size()
+    out["instances"] = g["instance"].nunique()
+    out["seeds"] = g["seed"].nunique(dropna=False)
+    sums = g[["faults", "opt", "bound", "eta0", "eta1"]].sum(min_count=1)
+    out["faults"] = sums["faults"]
+    out["opt"] = sums["opt"]
+    out["ratio"] = _pooled(sums["faults"].to_numpy(), sums["opt"].to_numpy())
+
+    per_seed = df.groupby(["_g", "seed"], sort=True, dropna=False)[["faults", "opt"]].sum()
+    per_seed["r"] = _pooled(per_seed["faults"].to_numpy(), per_seed["opt"].to_numpy())
+    seed_r = per_seed["r"].groupby(level="_g")
+    out["ratio_seed_min"] = seed_r.min()
+    out["ratio_seed_max"] = seed_r.max()
+
+    per_inst = df.groupby(["_g", "instance"], sort=True, dropna=False)[["faults", "opt"]].sum()
+    per_inst["r"] = _pooled(per_inst["faults"].to_numpy(), per_inst["opt"].to_numpy())
+    inst_r = per_inst["r"].groupby(level="_g")
+    out["ratio_q25"] = inst_r.quantile(0.25)
+    out["ratio_median"] = inst_r.quantile(0.5)
+    out["ratio_q75"] = inst_r.quantile(0.75)
+
+    # Σbound must be NaN as soon as one run has no bound (sum() would skip it).
+    any_nan_bound = df["bound"].isna().groupby(df["_g"]).any()
+    bound_sum = sums["bound"].where(~any_nan_bound, np.nan)
+    out["bound_ratio"] = _pooled(bound_sum.to_numpy(), sums["opt"].to_numpy())
+
+    eta = g[["eta0", "eta1"]].mean()
+    out["eta0_mean"] = eta["eta0"]
+    out["eta1_mean"] = eta["eta1"]
+
+    out = out.sort_values(KEYS, kind="mergesort", na_position="last").reset_index(drop=True)
+    for col in ("runs", "instances", "seeds"):
+        out[col] = out[col].astype("int64")
+    # Integer sums stay integers in the CSV (``%.6g`` would round 1234567).
+    for col in ("faults", "opt"):
+        out[col] = out[col].round().astype("Int64")
+    assert len(out) == n_groups
+    return out[SUMMARY_COLUMNS]
+
+
+def _default_permissions(path):
+    """Give a mkstemp file (mode 0600) the mode a plain ``open`` would give."""
+    umask = os.umask(0)
+    os.umask(umask)
+    os.chmod(path, 0o666 & ~umask)
+
+
+def write_summary(runs, csv_path):
+    """Write :func:`family_ratios` of ``runs`` to ``csv_path`` atomically.
+
+    Floats are written with :data:`FLOAT_FORMAT` and NaN as an empty field, so
+    two calls on the same runs (in any row order) give byte-identical files.
+    The CSV goes to a temporary file in the same directory first and is moved
+    into place with :func:`os.replace`, so a crash never leaves a half-written
+    summary behind. Returns the summary frame.
+    """
+    summary = family_ratios(runs)
+    csv_path = os.fspath(csv_path)
+    directory = os.path.dirname(os.path.abspath(csv_path))
+    os.makedirs(directory, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=".summary-", suffix=".csv.tmp", dir=directory)
+    try:
+        with os.fdopen(fd, "w", newline="", encoding="utf-8") as fh:
+            summary.to_csv(
+                fh, index=False, float_format=FLOAT_FORMAT, na_rep="", lineterminator="\n"
+            )
+            fh.flush()
+            os.fsync(fh.fileno())
+        _default_permissions(tmp)
+        os.replace(tmp, csv_path)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise
+    return summary
+
+
+def read_summary(csv_path):
+    """Read a CSV written by :func:`write_summary` back with the right types.
+
+    Only empty fields are missing values: the literal ``none`` of
+    ``error_model`` / ``prediction`` stays a string.
+    """
+    df = pd.read_csv(csv_path, keep_default_na=False, na_values=[""])
+    for col in ("trace_family", "algorithm", "prediction", "error_model"):
+        df[col] = df[col].astype(str)
+    df["k"] = df["k"].astype("int64")
+    for col in ("faults", "opt"):
+        df[col] = df[col].astype("Int64")
+    for col in SUMMARY_COLUMNS[len(KEYS) + 5 :] + ["rate"]:
+        df[col] = df[col].astype(float)
+    return df
+
+
+def per_instance_ratios(runs):
+    """Per-instance ratios: Σ faults / Σ OPT of each instance over its seeds.
+
+    Returns a frame with the :data:`KEYS`, ``instance`` and ``ratio``
+    (NaN rates kept), sorted by keys then instance. Used for the spread
+    overlays of the figures.
+    """
+    cols = KEYS + ["instance"]
+    df = runs[cols + ["faults", "opt"]].copy()
+    df["faults"] = _as_float(df["faults"])
+    df["opt"] = _as_float(df["opt"])
+    df["rate"] = _as_float(df["rate"])
+    df["k"] = pd.to_numeric(df["k"]).astype("int64")
+    agg = df.groupby(cols, dropna=False, sort=False)[["faults", "opt"]].sum().reset_index()
+    agg["ratio"] = _pooled(agg["faults"].to_numpy(), agg["opt"].to_numpy())
+    agg = agg.sort_values(cols, kind="mergesort", na_position="last").reset_index(drop=True)
+    return agg[cols + ["ratio"]]
+
+
+__all__ = [
+    "KEYS",
+    "SUMMARY_COLUMNS",
+    "FLOAT_FORMAT",
+    "family_ratios",
+    "write_summary",
+    "read_summary",
+    "per_instance_ratios",
+]
