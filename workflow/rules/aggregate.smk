@@ -7,6 +7,8 @@ rule aggregate:
         csv=report("results/runs.csv", caption="../report/runs.rst", category="Tables"),
     log:
         "logs/aggregate.log",
+    conda:
+        "../envs/pipeline.yaml"
     script:
         "../scripts/aggregate.py"
 
@@ -19,5 +21,7 @@ rule summarize:
         summary=report("results/summary.csv", caption="../report/summary.rst", category="Tables"),
     log:
         "logs/summarize.log",
+    conda:
+        "../envs/pipeline.yaml"
     script:
         "../scripts/summarize.py"

@@ -1,9 +1,15 @@
 # Config validation, wildcard constraints and the helpers that turn the config
 # into file lists. Rules live in the other .smk files.
+import os
 import sys
 from pathlib import Path
 
-sys.path.insert(0, str(Path(workflow.basedir) / "src"))  # run from a clone without installing
+# The library in src/ is importable by this process and by every job's script
+# (jobs inherit the environment), also from a clone that was not pip-installed
+# and inside the rules' conda environments.
+_SRC = str(Path(workflow.basedir) / "src")
+sys.path.insert(0, _SRC)
+os.environ.update(PYTHONPATH=os.pathsep.join(p for p in (_SRC, os.environ.get("PYTHONPATH")) if p))
 
 from succinct_paging.algorithms import parse_algorithm
 from succinct_paging.config import ConfigError, check_config

@@ -30,5 +30,7 @@ rule plot_family:
         "results/figures/robustness_{family}_k{k}.pdf",
     log:
         "logs/figures/{family}_k{k}.log",
+    conda:
+        "../envs/pipeline.yaml"
     script:
         "../scripts/plot_family.py"

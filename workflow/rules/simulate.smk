@@ -15,6 +15,8 @@ rule simulate:
         budget_factor=config["followbits_robust"]["budget_factor"],
         switch_factor=config["combine"]["switch_factor"],
     threads: 1
+    conda:
+        "../envs/pipeline.yaml"
     script:
         "../scripts/simulate.py"
 
@@ -35,5 +37,7 @@ rule baseline:
         budget_factor=config["followbits_robust"]["budget_factor"],
         switch_factor=config["combine"]["switch_factor"],
     threads: 1
+    conda:
+        "../envs/pipeline.yaml"
     script:
         "../scripts/simulate.py"

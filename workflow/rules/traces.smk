@@ -11,6 +11,8 @@ rule traces:
         mirror=mirror_dir(),
         verify=config["traces"]["verify_checksums"],
         master_seed=config["master_seed"],
+    conda:
+        "../envs/pipeline.yaml"
     script:
         "../scripts/make_traces.py"
 
@@ -26,5 +28,7 @@ rule fetch_traces:
         sources="results/mirror/sources",
     wildcard_constraints:
         source="brightkite|citibike",
+    conda:
+        "../envs/pipeline.yaml"
     script:
         "../scripts/fetch_traces.py"

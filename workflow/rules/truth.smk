@@ -6,5 +6,7 @@ rule truth:
         "results/truth/{family}/k{k}.npz",
     log:
         "logs/truth/{family}/k{k}.log",
+    conda:
+        "../envs/pipeline.yaml"
     script:
         "../scripts/truth.py"
