@@ -9,15 +9,35 @@ ids, so that every operation is O(1) and no Python object enters a kernel:
 - *bucket sets*: a page belongs to at most one of a few numbered buckets,
   each an array with swap-remove, so that adding, removing and drawing a
   uniformly random member are O(1);
-- *recency lists*: a page belongs to at most one of a few doubly linked lists
-  kept in order of last request (head = least recently used), so that
-  move-to-back, remove, pop-front and concatenation are O(1).
+- *recency lists*: a page belongs to at most one of a few circular doubly
+  linked lists kept in order of last request (first = least recently used),
+  so that move-to-back, remove, pop-front and concatenation are O(1).
+
+Performance notes (why the code looks the way it does):
+
+- Helpers are ``inline="always"``: numba then inlines them into the kernel's
+  IR. A plain call to a jitted function that takes arrays costs an atomic
+  reference-count increment and decrement per array argument, which made
+  list-based kernels several times slower than a hand-inlined loop.
+- Per-page state is ``int32`` (ids are < 2**31, see :func:`check_sizes`) and
+  packed so that one request touches as few cache lines as possible: a
+  page's list links are one ``(prev, next)`` row, and its bucket and slot are
+  one ``pos`` value (bucket ``pos >> shift``, slot ``pos & (cap - 1)``).
+- Lists have one sentinel row per list (row ``n_pages + list``), so linking
+  and unlinking need no branches for empty lists or list ends.
+
+numba's on-disk cache (``cache=True``) is keyed on the kernel's own source
+file only: after editing this file, touch the kernel modules or delete
+``kernels/__pycache__`` so that the kernels are recompiled.
 """
 
 import numpy as np
 from numba import njit
 
 NO_PAGE = -1
+
+#: Page ids and request indices are stored as int32 inside the kernels.
+MAX_SIZE = 2**31 - 64
 
 _GOLDEN = np.uint64(0x9E3779B97F4A7C15)
 _MIX1 = np.uint64(0xBF58476D1CE4E5B9)
@@ -31,7 +51,14 @@ def new_rng(seed):
     return np.array([seed], dtype=np.uint64)
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
+def check_sizes(n, n_pages):
+    """Raise if ``n`` requests or ``n_pages`` pages do not fit in int32."""
+    if n >= MAX_SIZE or n_pages >= MAX_SIZE:
+        raise ValueError("kernels support fewer than 2**31 - 64 requests and pages")
+
+
+@njit(cache=True, inline="always")
 def rng_next(state):
     """Advance ``state`` and return 64 random bits (SplitMix64)."""
     state[0] += _GOLDEN
@@ -41,69 +68,109 @@ def rng_next(state):
     return z ^ (z >> np.uint64(31))
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def rng_below(state, m):
     """Uniform integer in ``[0, m)`` for ``1 <= m < 2**32``, exactly unbiased.
 
     Lemire's multiply-shift on 32 random bits with rejection of the short
-    interval; expected number of draws < 2.
+    interval; expected number of draws < 2. The threshold ``2**32 mod m``
+    (a 64-bit division) is below ``m``, so it is only computed when the low
+    half of the product is below ``m`` — rarely; same draws, same results.
     """
     mu = np.uint64(m)
-    threshold = (_TWO32 - mu) % mu
     while True:
         prod = (rng_next(state) >> np.uint64(32)) * mu
-        if (prod & _LOW32) >= threshold:
+        low = prod & _LOW32
+        if low >= mu or low >= (_TWO32 - mu) % mu:
             return np.int64(prod >> np.uint64(32))
 
 
 # ---------------------------------------------------------------- bucket sets
 
 
+@njit(cache=True, inline="always")
 def new_buckets(n_buckets, capacity, n_pages):
-    """Empty bucket sets: ``(items, sizes, bucket_of, slot_of)``."""
-    items = np.empty((n_buckets, max(capacity, 1)), dtype=np.int64)
+    """Empty bucket sets: ``(items, sizes, pos, shift)``.
+
+    Bucket ``b`` holds its pages in ``items[b << shift : (b << shift) +
+    sizes[b]]`` (``1 << shift >= capacity``); ``pos[p]`` is the index of page
+    ``p`` in ``items``, or -1 if it is in no bucket, so its bucket is
+    ``pos[p] >> shift`` (-1 for none: the shift is arithmetic).
+    """
+    shift = 0
+    while (1 << shift) < capacity:
+        shift += 1
+    items = np.empty(n_buckets << shift, dtype=np.int32)
     sizes = np.zeros(n_buckets, dtype=np.int64)
-    bucket_of = np.full(n_pages, -1, dtype=np.int64)
-    slot_of = np.zeros(n_pages, dtype=np.int64)
-    return items, sizes, bucket_of, slot_of
+    pos = np.full(n_pages, NO_PAGE, dtype=np.int32)
+    return items, sizes, pos, shift
 
 
-@njit(cache=True)
-def bucket_add(items, sizes, bucket_of, slot_of, b, p):
-    """Put page ``p`` (in no bucket) into bucket ``b``."""
+@njit(cache=True, inline="always")
+def bucket_add(items, sizes, pos, shift, b, p):
+    """Put page ``p`` (in no bucket) at the end of bucket ``b``."""
     s = sizes[b]
-    items[b, s] = p
-    slot_of[p] = s
-    bucket_of[p] = b
+    i = (b << shift) + s
+    items[i] = p
+    pos[p] = i
     sizes[b] = s + 1
 
 
-@njit(cache=True)
-def bucket_remove(items, sizes, bucket_of, slot_of, p):
-    """Take page ``p`` out of its bucket (swap with the bucket's last item)."""
-    b = bucket_of[p]
+@njit(cache=True, inline="always")
+def bucket_remove_at(items, sizes, pos, shift, i):
+    """Take the page at ``items[i]`` out of its bucket (the bucket's last item
+    takes its slot) and return it."""
+    p = items[i]
+    b = i >> shift
     s = sizes[b] - 1
-    last = items[b, s]
-    i = slot_of[p]
-    items[b, i] = last
-    slot_of[last] = i
+    last = items[(b << shift) + s]
+    items[i] = last
+    pos[last] = i
     sizes[b] = s
-    bucket_of[p] = -1
+    pos[p] = NO_PAGE
+    return np.int64(p)
 
 
-@njit(cache=True)
-def bucket_move_all(items, sizes, bucket_of, slot_of, src, dst):
-    """Move every page of bucket ``src`` into bucket ``dst``; O(size of src)."""
+@njit(cache=True, inline="always")
+def bucket_remove(items, sizes, pos, shift, p):
+    """Take page ``p`` out of its bucket (the bucket's last item takes its slot)."""
+    bucket_remove_at(items, sizes, pos, shift, pos[p])
+
+
+@njit(cache=True, inline="always")
+def bucket_move(items, sizes, pos, shift, p, b):
+    """Same as ``bucket_remove(p)`` then ``bucket_add(b, p)``, for a page ``p``
+    in some bucket; when ``p`` is in ``b`` already this is a swap with ``b``'s
+    last item."""
+    i = pos[p]
+    src = i >> shift
+    if src == b:
+        j = (b << shift) + sizes[b] - 1
+        last = items[j]
+        items[i] = last
+        pos[last] = i
+        items[j] = p
+        pos[p] = j
+    else:
+        bucket_remove_at(items, sizes, pos, shift, i)
+        bucket_add(items, sizes, pos, shift, b, p)
+
+
+@njit(cache=True, inline="always")
+def bucket_move_all(items, sizes, pos, shift, src, dst):
+    """Move every page of bucket ``src`` into bucket ``dst``, taking them from
+    the end of ``src``; O(size of src)."""
+    base = src << shift
     while sizes[src] > 0:
-        p = items[src, sizes[src] - 1]
-        sizes[src] -= 1
-        bucket_of[p] = -1
-        bucket_add(items, sizes, bucket_of, slot_of, dst, p)
+        s = sizes[src] - 1
+        sizes[src] = s
+        bucket_add(items, sizes, pos, shift, dst, items[base + s])
 
 
-@njit(cache=True)
-def bucket_draw(items, sizes, rng, b0, b1):
-    """A uniformly random page of the union of buckets ``b0`` and ``b1``.
+@njit(cache=True, inline="always")
+def bucket_draw(items, sizes, shift, rng, b0, b1):
+    """Slot (index in ``items``) of a uniformly random page of the union of
+    buckets ``b0`` and ``b1``: index ``i`` of their concatenation.
 
     Pass ``b1 == b0`` for a single bucket. The union must not be empty.
     """
@@ -111,73 +178,69 @@ def bucket_draw(items, sizes, rng, b0, b1):
     total = n0 if b1 == b0 else n0 + sizes[b1]
     i = rng_below(rng, total)
     if i < n0:
-        return items[b0, i]
-    return items[b1, i - n0]
+        return (b0 << shift) + i
+    return (b1 << shift) + i - n0
 
 
 # ------------------------------------------------------------- recency lists
 
 
+@njit(cache=True, inline="always")
 def new_lists(n_lists, n_pages):
-    """Empty recency lists: ``(head, tail, prev, nxt, list_of)``."""
-    head = np.full(n_lists, NO_PAGE, dtype=np.int64)
-    tail = np.full(n_lists, NO_PAGE, dtype=np.int64)
-    prev = np.full(n_pages, NO_PAGE, dtype=np.int64)
-    nxt = np.full(n_pages, NO_PAGE, dtype=np.int64)
-    list_of = np.full(n_pages, -1, dtype=np.int64)
-    return head, tail, prev, nxt, list_of
+    """Empty recency lists: one ``int32`` array ``link`` of shape
+    ``(n_pages + n_lists, 2)``; ``link[p] = (prev, next)``.
 
-
-@njit(cache=True)
-def list_append(head, tail, prev, nxt, list_of, li, p):
-    """Append page ``p`` (in no list) at the most-recent end of list ``li``."""
-    t = tail[li]
-    prev[p] = t
-    nxt[p] = NO_PAGE
-    if t == NO_PAGE:
-        head[li] = p
-    else:
-        nxt[t] = p
-    tail[li] = p
-    list_of[p] = li
-
-
-@njit(cache=True)
-def list_remove(head, tail, prev, nxt, list_of, p):
-    """Unlink page ``p`` from its list."""
-    li = list_of[p]
-    a = prev[p]
-    b = nxt[p]
-    if a == NO_PAGE:
-        head[li] = b
-    else:
-        nxt[a] = b
-    if b == NO_PAGE:
-        tail[li] = a
-    else:
-        prev[b] = a
-    list_of[p] = -1
-
-
-@njit(cache=True)
-def list_concat(head, tail, prev, nxt, list_of, dst, src):
-    """Append all of list ``src`` after list ``dst`` and empty ``src``.
-
-    O(1) for the links; O(length of src) to relabel ``list_of``.
+    List ``li`` is circular through its sentinel row ``n_pages + li``: its
+    first (least recent) page is ``link[s, 1]``, its last ``link[s, 0]``.
+    A page in no list has ``prev == -1``.
     """
-    h = head[src]
-    if h == NO_PAGE:
+    link = np.full((n_pages + n_lists, 2), NO_PAGE, dtype=np.int32)
+    for s in range(n_pages, n_pages + n_lists):
+        link[s, 0] = s
+        link[s, 1] = s
+    return link
+
+
+@njit(cache=True, inline="always")
+def list_append(link, s, p):
+    """Append page ``p`` (in no list) at the most-recent end of the list with
+    sentinel ``s``."""
+    last = link[s, 0]
+    link[last, 1] = p
+    link[p, 0] = last
+    link[p, 1] = s
+    link[s, 0] = p
+
+
+@njit(cache=True, inline="always")
+def list_remove(link, p):
+    """Unlink page ``p`` from its list."""
+    a = link[p, 0]
+    b = link[p, 1]
+    link[a, 1] = b
+    link[b, 0] = a
+    link[p, 0] = NO_PAGE
+
+
+@njit(cache=True, inline="always")
+def list_first(link, s):
+    """The least recently used page of the list with sentinel ``s``, or -1."""
+    h = link[s, 1]
+    return np.int64(NO_PAGE) if h == s else np.int64(h)
+
+
+@njit(cache=True, inline="always")
+def list_concat(link, dst, src):
+    """Append all of the list with sentinel ``src`` after the list with
+    sentinel ``dst`` and empty ``src``. O(1)."""
+    h = link[src, 1]
+    if h == src:
         return
-    p = h
-    while p != NO_PAGE:
-        list_of[p] = dst
-        p = nxt[p]
-    t = tail[dst]
-    if t == NO_PAGE:
-        head[dst] = h
-    else:
-        nxt[t] = h
-        prev[h] = t
-    tail[dst] = tail[src]
-    head[src] = NO_PAGE
-    tail[src] = NO_PAGE
+    t = link[src, 0]
+    last = link[dst, 0]
+    link[last, 1] = h
+    link[h, 0] = last
+    link[t, 1] = dst
+    link[dst, 0] = t
+    link[src, 0] = src
+    link[src, 1] = src

@@ -13,6 +13,8 @@ Common contract of every kernel in this package::
   not in the cache after step ``t`` (a drop), and ``evicted[t]`` is the page
   evicted at step ``t`` or -1. ``combine`` replays these records.
 - Returns the number of faults, cold faults included; the cache starts empty.
+- Per-page state is int32, so ``n`` and ``n_pages`` must be below
+  ``2**31 - 64`` (checked: ValueError).
 
 The public, validating entry point is :func:`succinct_paging.simulate`.
 Each kernel is O(1) per request (``marker``: O(1) amortised).
@@ -25,10 +27,14 @@ from ._common import (
     NO_PAGE,
     bucket_add,
     bucket_draw,
+    bucket_move,
     bucket_move_all,
-    bucket_remove,
+    bucket_remove_at,
+    check_sizes,
     list_append,
     list_remove,
+    new_buckets,
+    new_lists,
     rng_below,
 )
 
@@ -39,29 +45,18 @@ DROPPED = np.uint8(2)
 @njit(cache=True)
 def lru_kernel(pages, bits, k, n_pages, rng, flags, evicted):
     """Evict the least recently used page. O(1) per request (linked list)."""
+    check_sizes(pages.shape[0], n_pages)
     record = flags.shape[0] > 0
-    prev = np.full(n_pages, NO_PAGE, dtype=np.int64)
-    nxt = np.full(n_pages, NO_PAGE, dtype=np.int64)
-    cached = np.zeros(n_pages, dtype=np.bool_)
-    head = NO_PAGE
-    tail = NO_PAGE
+    link = new_lists(1, n_pages)
+    s = n_pages  # the list's sentinel: link[s, 1] is the LRU page
     size = 0
     faults = 0
     for t in range(pages.shape[0]):
         p = pages[t]
-        if cached[p]:
-            if p != tail:  # unlink, then append at the most-recent end
-                a = prev[p]
-                b = nxt[p]
-                if a == NO_PAGE:
-                    head = b
-                else:
-                    nxt[a] = b
-                prev[b] = a
-                prev[p] = tail
-                nxt[p] = NO_PAGE
-                nxt[tail] = p
-                tail = p
+        if link[p, 0] != NO_PAGE:  # hit
+            if link[s, 0] != p:  # move to the most-recent end
+                list_remove(link, p)
+                list_append(link, s, p)
             if record:
                 flags[t] = 0
                 evicted[t] = NO_PAGE
@@ -69,23 +64,11 @@ def lru_kernel(pages, bits, k, n_pages, rng, flags, evicted):
         faults += 1
         victim = NO_PAGE
         if size == k:
-            victim = head
-            head = nxt[victim]
-            if head == NO_PAGE:
-                tail = NO_PAGE
-            else:
-                prev[head] = NO_PAGE
-            cached[victim] = False
+            victim = link[s, 1]
+            list_remove(link, victim)
         else:
             size += 1
-        cached[p] = True
-        prev[p] = tail
-        nxt[p] = NO_PAGE
-        if tail == NO_PAGE:
-            head = p
-        else:
-            nxt[tail] = p
-        tail = p
+        list_append(link, s, p)
         if record:
             flags[t] = FAULT
             evicted[t] = victim
@@ -95,9 +78,10 @@ def lru_kernel(pages, bits, k, n_pages, rng, flags, evicted):
 @njit(cache=True)
 def fifo_kernel(pages, bits, k, n_pages, rng, flags, evicted):
     """Evict the page inserted earliest. O(1) per request (ring buffer)."""
+    check_sizes(pages.shape[0], n_pages)
     record = flags.shape[0] > 0
     cached = np.zeros(n_pages, dtype=np.bool_)
-    ring = np.empty(k, dtype=np.int64)
+    ring = np.empty(k, dtype=np.int32)
     oldest = 0
     size = 0
     faults = 0
@@ -130,15 +114,13 @@ def fifo_kernel(pages, bits, k, n_pages, rng, flags, evicted):
 @njit(cache=True)
 def random_kernel(pages, bits, k, n_pages, rng, flags, evicted):
     """Evict a uniformly random cached page. O(1) per request."""
+    check_sizes(pages.shape[0], n_pages)
     record = flags.shape[0] > 0
-    items = np.empty((1, k), dtype=np.int64)
-    sizes = np.zeros(1, dtype=np.int64)
-    bucket_of = np.full(n_pages, -1, dtype=np.int64)
-    slot_of = np.zeros(n_pages, dtype=np.int64)
+    items, sizes, pos, shift = new_buckets(1, k, n_pages)
     faults = 0
     for t in range(pages.shape[0]):
         p = pages[t]
-        if bucket_of[p] >= 0:
+        if pos[p] != NO_PAGE:
             if record:
                 flags[t] = 0
                 evicted[t] = NO_PAGE
@@ -146,9 +128,8 @@ def random_kernel(pages, bits, k, n_pages, rng, flags, evicted):
         faults += 1
         victim = NO_PAGE
         if sizes[0] == k:
-            victim = items[0, rng_below(rng, k)]
-            bucket_remove(items, sizes, bucket_of, slot_of, victim)
-        bucket_add(items, sizes, bucket_of, slot_of, 0, p)
+            victim = bucket_remove_at(items, sizes, pos, shift, rng_below(rng, k))
+        bucket_add(items, sizes, pos, shift, 0, p)
         if record:
             flags[t] = FAULT
             evicted[t] = victim
@@ -163,19 +144,17 @@ MARKED = 1
 def marker_kernel(pages, bits, k, n_pages, rng, flags, evicted):
     """Randomized marking (SPEC §3.1): evict a random unmarked page; when all
     cached pages are marked, unmark all first. O(1) amortised per request."""
+    check_sizes(pages.shape[0], n_pages)
     record = flags.shape[0] > 0
-    items = np.empty((2, k), dtype=np.int64)
-    sizes = np.zeros(2, dtype=np.int64)
-    bucket_of = np.full(n_pages, -1, dtype=np.int64)
-    slot_of = np.zeros(n_pages, dtype=np.int64)
+    items, sizes, pos, shift = new_buckets(2, k, n_pages)
     faults = 0
     for t in range(pages.shape[0]):
         p = pages[t]
         victim = NO_PAGE
-        if bucket_of[p] >= 0:
-            if bucket_of[p] == UNMARKED:
-                bucket_remove(items, sizes, bucket_of, slot_of, p)
-                bucket_add(items, sizes, bucket_of, slot_of, MARKED, p)
+        where = pos[p] >> shift  # bucket, or -1 if not cached
+        if where >= 0:
+            if where == UNMARKED:
+                bucket_move(items, sizes, pos, shift, p, MARKED)
             if record:
                 flags[t] = 0
                 evicted[t] = NO_PAGE
@@ -183,10 +162,10 @@ def marker_kernel(pages, bits, k, n_pages, rng, flags, evicted):
         faults += 1
         if sizes[UNMARKED] + sizes[MARKED] == k:
             if sizes[UNMARKED] == 0:
-                bucket_move_all(items, sizes, bucket_of, slot_of, MARKED, UNMARKED)
-            victim = bucket_draw(items, sizes, rng, UNMARKED, UNMARKED)
-            bucket_remove(items, sizes, bucket_of, slot_of, victim)
-        bucket_add(items, sizes, bucket_of, slot_of, MARKED, p)
+                bucket_move_all(items, sizes, pos, shift, MARKED, UNMARKED)
+            victim = bucket_remove_at(items, sizes, pos, shift,
+                                      bucket_draw(items, sizes, shift, rng, UNMARKED, UNMARKED))
+        bucket_add(items, sizes, pos, shift, MARKED, p)
         if record:
             flags[t] = FAULT
             evicted[t] = victim

@@ -17,36 +17,46 @@ When our cache equals F's, this is exactly F's eviction.
 import numpy as np
 from numba import njit
 
-from ._common import NO_PAGE
+from ._common import NO_PAGE, check_sizes, list_append, list_remove
 from .classic import DROPPED, FAULT
 
-
-@njit(cache=True)
-def _d_append(d_prev, d_next, d_ends, in_d, x):
-    t = d_ends[1]
-    d_prev[x] = t
-    d_next[x] = NO_PAGE
-    if t == NO_PAGE:
-        d_ends[0] = x
-    else:
-        d_next[t] = x
-    d_ends[1] = x
-    in_d[x] = True
+# Per-page state bits: in A's cache, in B's cache (bit j for part j), in our
+# cache, in D (our pages not in the followed algorithm's cache).
+_IN_A = np.uint8(1)
+_OURS = np.uint8(4)
+_IN_D = np.uint8(8)
 
 
-@njit(cache=True)
-def _d_remove(d_prev, d_next, d_ends, in_d, x):
-    a = d_prev[x]
-    b = d_next[x]
-    if a == NO_PAGE:
-        d_ends[0] = b
-    else:
-        d_next[a] = b
-    if b == NO_PAGE:
-        d_ends[1] = a
-    else:
-        d_prev[b] = a
-    in_d[x] = False
+@njit(cache=True, inline="always")
+def _d_append(rec, d, st, x):
+    list_append(rec, d, x)
+    st[x] |= _IN_D
+
+
+@njit(cache=True, inline="always")
+def _d_remove(rec, st, x):
+    list_remove(rec, x)
+    st[x] &= ~_IN_D
+
+
+@njit(cache=True, inline="always")
+def _replay(st, rec, d, j, follows, fl, ev, p, t):
+    """Apply part ``j``'s step ``t`` (flags ``fl``, eviction ``ev``) to the
+    shadow caches; keep D up to date if part ``j`` is the followed one."""
+    bit = _IN_A << np.uint8(j)
+    if ev != NO_PAGE:
+        st[ev] &= ~bit
+        rec[ev, 2 + j] = 2 * t + 1
+        if follows and st[ev] & _OURS:
+            _d_append(rec, d, st, ev)
+    st[p] |= bit
+    if follows and st[p] & _IN_D:
+        _d_remove(rec, st, p)
+    if fl & DROPPED:
+        st[p] &= ~bit
+        rec[p, 2 + j] = 2 * t + 2
+        if follows and st[p] & _OURS:
+            _d_append(rec, d, st, p)
 
 
 @njit(cache=True)
@@ -54,77 +64,79 @@ def combine_kernel(pages, k, n_pages, flags_a, evicted_a, flags_b, evicted_b, sw
     """Faults of combine(A, B) given the recorded runs of A and B.
 
     O(1) per request, plus O(k log k) per switch of the followed algorithm.
+
+    Layout: ``st[p]`` holds the state bits above (one byte, read at every
+    request); row ``rec[p] = (prev, next, leave_A, leave_B)`` (int32) keeps
+    everything written when a part evicts ``p`` in one cache line: the links
+    of D (a recency list with sentinel row ``n_pages``; the victim is its
+    last page) and the time ``p`` left each part's cache, stored as
+    ``2t + 1`` (evicted at step t), ``2t + 2`` (dropped) or 0 (never), which
+    orders like the ``2t``, ``2t + 1``, -1 of the rule above.
     """
     n = pages.shape[0]
-    in_f = np.zeros((2, n_pages), dtype=np.bool_)  # caches of A (0) and B (1)
-    leave = np.full((2, n_pages), -1, dtype=np.int64)
-    cost = np.zeros(2, dtype=np.int64)
-    ours = np.zeros(n_pages, dtype=np.bool_)
-    our_list = np.empty(k, dtype=np.int64)  # our cached pages, unordered
-    our_slot = np.zeros(n_pages, dtype=np.int64)
+    check_sizes(n, n_pages)
+    if n >= 2**30 - 2:
+        raise ValueError("combine supports fewer than 2**30 - 2 requests")
+    st = np.zeros(n_pages, dtype=np.uint8)
+    rec = np.zeros((n_pages + 1, 4), dtype=np.int32)
+    d = n_pages
+    rec[d, 0] = d
+    rec[d, 1] = d
+    cost_a = 0
+    cost_b = 0
+    our_list = np.empty(k, dtype=np.int32)  # our cached pages, unordered
+    our_slot = np.zeros(n_pages, dtype=np.int32)
     size = 0
-    # D = our pages not in F's cache, ordered by time of leaving F's cache.
-    d_prev = np.full(n_pages, NO_PAGE, dtype=np.int64)
-    d_next = np.full(n_pages, NO_PAGE, dtype=np.int64)
-    d_ends = np.full(2, NO_PAGE, dtype=np.int64)  # head, tail
-    in_d = np.zeros(n_pages, dtype=np.bool_)
     followed = 0
     faults = 0
     for t in range(n):
         p = pages[t]
-        for j in range(2):
-            fl = flags_a[t] if j == 0 else flags_b[t]
-            ev = evicted_a[t] if j == 0 else evicted_b[t]
-            if fl & FAULT:
-                cost[j] += 1
-            if ev != NO_PAGE:
-                in_f[j, ev] = False
-                leave[j, ev] = 2 * t
-                if j == followed and ours[ev]:
-                    _d_append(d_prev, d_next, d_ends, in_d, ev)
-            in_f[j, p] = True
-            if j == followed and in_d[p]:
-                _d_remove(d_prev, d_next, d_ends, in_d, p)
-            if fl & DROPPED:
-                in_f[j, p] = False
-                leave[j, p] = 2 * t + 1
-                if j == followed and ours[p]:
-                    _d_append(d_prev, d_next, d_ends, in_d, p)
-        other = 1 - followed
-        if cost[followed] > switch_factor * cost[other]:
-            followed = other
-            while d_ends[0] != NO_PAGE:
-                _d_remove(d_prev, d_next, d_ends, in_d, d_ends[0])
+        fl = flags_a[t]
+        if fl & FAULT:
+            cost_a += 1
+        _replay(st, rec, d, 0, followed == 0, fl, evicted_a[t], p, t)
+        fl = flags_b[t]
+        if fl & FAULT:
+            cost_b += 1
+        _replay(st, rec, d, 1, followed == 1, fl, evicted_b[t], p, t)
+        if (cost_a > switch_factor * cost_b) if followed == 0 else (cost_b > switch_factor * cost_a):
+            followed = 1 - followed
+            fbit = _IN_A << np.uint8(followed)
+            x = rec[d, 1]
+            while x != d:
+                nx = rec[x, 1]
+                _d_remove(rec, st, x)
+                x = nx
             outside = np.empty(size, dtype=np.int64)
             m = 0
             for i in range(size):
                 x = our_list[i]
-                if not in_f[followed, x]:
+                if not st[x] & fbit:
                     outside[m] = x
                     m += 1
             keys = np.empty(m, dtype=np.int64)
             for i in range(m):
                 x = outside[i]
-                keys[i] = leave[followed, x] * (n_pages + 1) + (n_pages - 1 - x)
+                keys[i] = np.int64(rec[x, 2 + followed]) * (n_pages + 1) + (n_pages - 1 - x)
             order = np.argsort(keys)
             for i in range(m):
-                _d_append(d_prev, d_next, d_ends, in_d, outside[order[i]])
-        if ours[p]:
+                _d_append(rec, d, st, outside[order[i]])
+        if st[p] & _OURS:
             continue
         faults += 1
         if size == k:
-            victim = d_ends[1]
-            _d_remove(d_prev, d_next, d_ends, in_d, victim)
-            ours[victim] = False
+            victim = rec[d, 0]  # left F's cache most recently
+            _d_remove(rec, st, victim)
+            st[victim] &= ~_OURS
             s = our_slot[victim]
             last = our_list[size - 1]
             our_list[s] = last
             our_slot[last] = s
             size -= 1
-        ours[p] = True
+        st[p] |= _OURS
         our_list[size] = p
         our_slot[p] = size
         size += 1
-        if not in_f[followed, p]:
-            _d_append(d_prev, d_next, d_ends, in_d, p)
+        if not st[p] & (_IN_A << np.uint8(followed)):
+            _d_append(rec, d, st, p)
     return faults

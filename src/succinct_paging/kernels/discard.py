@@ -13,11 +13,17 @@ from ._common import (
     NO_PAGE,
     bucket_add,
     bucket_draw,
+    bucket_move,
     bucket_move_all,
     bucket_remove,
+    bucket_remove_at,
+    check_sizes,
     list_append,
     list_concat,
+    list_first,
     list_remove,
+    new_buckets,
+    new_lists,
 )
 from .classic import DROPPED, FAULT
 
@@ -29,33 +35,35 @@ def followbits_kernel(pages, bits, k, n_pages, rng, flags, evicted):
 
     Two recency lists, one per latest bit; O(1) per request.
     """
+    check_sizes(pages.shape[0], n_pages)
     record = flags.shape[0] > 0
-    head = np.full(2, NO_PAGE, dtype=np.int64)
-    tail = np.full(2, NO_PAGE, dtype=np.int64)
-    prev = np.full(n_pages, NO_PAGE, dtype=np.int64)
-    nxt = np.full(n_pages, NO_PAGE, dtype=np.int64)
-    list_of = np.full(n_pages, -1, dtype=np.int64)
+    link = new_lists(2, n_pages)
+    s0 = n_pages  # sentinel of the 0-list; the 1-list's is s0 + 1
     size = 0
     faults = 0
     for t in range(pages.shape[0]):
         p = pages[t]
-        b = np.int64(bits[t])
+        s = s0 + bits[t]
         victim = NO_PAGE
-        if list_of[p] >= 0:
-            list_remove(head, tail, prev, nxt, list_of, p)
+        if link[p, 0] != NO_PAGE:
+            if link[s, 0] != p:  # not already the most recent page of its new list
+                list_remove(link, p)
+                list_append(link, s, p)
             if record:
                 flags[t] = 0
+                evicted[t] = NO_PAGE
+            continue
+        faults += 1
+        if size == k:
+            victim = link[s0 + 1, 1]
+            if victim == s0 + 1:  # no cached page with latest bit 1
+                victim = link[s0, 1]
+            list_remove(link, victim)
         else:
-            faults += 1
-            if size == k:
-                victim = head[1] if head[1] != NO_PAGE else head[0]
-                list_remove(head, tail, prev, nxt, list_of, victim)
-            else:
-                size += 1
-            if record:
-                flags[t] = FAULT
-        list_append(head, tail, prev, nxt, list_of, b, p)
+            size += 1
+        list_append(link, s, p)
         if record:
+            flags[t] = FAULT
             evicted[t] = victim
     return faults
 
@@ -64,7 +72,7 @@ def followbits_kernel(pages, bits, k, n_pages, rng, flags, evicted):
 _U0, _U1, _M0, _M1 = 0, 1, 2, 3
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def _older(last_use, a, b):
     """The less recently used of pages ``a`` and ``b`` (either may be absent)."""
     if a == NO_PAGE:
@@ -85,16 +93,14 @@ def followbits_robust_kernel(pages, bits, k, n_pages, rng, flags, evicted, budge
 
     Four recency lists (unmarked/marked × bit). Every marked page was requested
     after every unmarked one, so at a phase change "unmark all" is a list
-    concatenation that keeps recency order. O(1) amortised per request.
+    concatenation that keeps recency order. O(1) per request.
     """
+    check_sizes(pages.shape[0], n_pages)
     record = flags.shape[0] > 0
-    head = np.full(4, NO_PAGE, dtype=np.int64)
-    tail = np.full(4, NO_PAGE, dtype=np.int64)
-    prev = np.full(n_pages, NO_PAGE, dtype=np.int64)
-    nxt = np.full(n_pages, NO_PAGE, dtype=np.int64)
-    list_of = np.full(n_pages, -1, dtype=np.int64)
-    last_use = np.zeros(n_pages, dtype=np.int64)
-    phase_of = np.full(n_pages, -1, dtype=np.int64)
+    link = new_lists(4, n_pages)
+    base = n_pages  # list li has sentinel base + li
+    last_use = np.zeros(n_pages, dtype=np.int32)
+    phase_of = np.full(n_pages, -1, dtype=np.int32)
     phase = 0
     distinct = 0
     phase_faults = 0
@@ -102,19 +108,18 @@ def followbits_robust_kernel(pages, bits, k, n_pages, rng, flags, evicted, budge
     faults = 0
     for t in range(pages.shape[0]):
         p = pages[t]
-        b = np.int64(bits[t])
         if phase_of[p] != phase:
             if distinct == k:  # p is the (k+1)-th distinct page: new phase
                 phase += 1
                 distinct = 0
                 phase_faults = 0
-                list_concat(head, tail, prev, nxt, list_of, _U0, _M0)
-                list_concat(head, tail, prev, nxt, list_of, _U1, _M1)
+                list_concat(link, base + _U0, base + _M0)
+                list_concat(link, base + _U1, base + _M1)
             distinct += 1
             phase_of[p] = phase
         victim = NO_PAGE
-        if list_of[p] >= 0:
-            list_remove(head, tail, prev, nxt, list_of, p)
+        if link[p, 0] != NO_PAGE:
+            list_remove(link, p)
             if record:
                 flags[t] = 0
         else:
@@ -122,19 +127,19 @@ def followbits_robust_kernel(pages, bits, k, n_pages, rng, flags, evicted, budge
             phase_faults += 1
             if size == k:
                 if phase_faults <= budget:
-                    victim = _older(last_use, head[_U1], head[_M1])
+                    victim = _older(last_use, list_first(link, base + _U1), list_first(link, base + _M1))
                     if victim == NO_PAGE:
-                        victim = _older(last_use, head[_U0], head[_M0])
+                        victim = _older(last_use, list_first(link, base + _U0), list_first(link, base + _M0))
                 else:
-                    victim = head[_U1]
+                    victim = list_first(link, base + _U1)
                     if victim == NO_PAGE:
-                        victim = head[_U0]
-                list_remove(head, tail, prev, nxt, list_of, victim)
+                        victim = list_first(link, base + _U0)
+                list_remove(link, victim)
             else:
                 size += 1
             if record:
                 flags[t] = FAULT
-        list_append(head, tail, prev, nxt, list_of, _M0 + b, p)
+        list_append(link, base + _M0 + bits[t], p)
         last_use[p] = t
         if record:
             evicted[t] = victim
@@ -151,37 +156,34 @@ def mark0_kernel(pages, bits, k, n_pages, rng, flags, evicted):
     with latest bit 1 if any; otherwise (unmarking all if every cached page is
     marked) a random unmarked page. O(1) amortised per request.
     """
+    check_sizes(pages.shape[0], n_pages)
     record = flags.shape[0] > 0
-    items = np.empty((4, k), dtype=np.int64)
-    sizes = np.zeros(4, dtype=np.int64)
-    bucket_of = np.full(n_pages, -1, dtype=np.int64)
-    slot_of = np.zeros(n_pages, dtype=np.int64)
+    items, sizes, pos, shift = new_buckets(4, k, n_pages)
     size = 0
     faults = 0
     for t in range(pages.shape[0]):
         p = pages[t]
-        b = np.int64(bits[t])
         victim = NO_PAGE
-        if bucket_of[p] >= 0:
-            bucket_remove(items, sizes, bucket_of, slot_of, p)
+        if pos[p] != NO_PAGE:
+            bucket_move(items, sizes, pos, shift, p, _B_M0 + bits[t])
             if record:
                 flags[t] = 0
-        else:
-            faults += 1
-            if size == k:
-                if sizes[_B_U1] + sizes[_B_M1] > 0:
-                    victim = bucket_draw(items, sizes, rng, _B_U1, _B_M1)
-                else:
-                    if sizes[_B_U0] == 0:  # all cached pages marked (and 0)
-                        bucket_move_all(items, sizes, bucket_of, slot_of, _B_M0, _B_U0)
-                    victim = bucket_draw(items, sizes, rng, _B_U0, _B_U0)
-                bucket_remove(items, sizes, bucket_of, slot_of, victim)
+                evicted[t] = NO_PAGE
+            continue
+        faults += 1
+        if size == k:
+            if sizes[_B_U1] + sizes[_B_M1] > 0:
+                slot = bucket_draw(items, sizes, shift, rng, _B_U1, _B_M1)
             else:
-                size += 1
-            if record:
-                flags[t] = FAULT
-        bucket_add(items, sizes, bucket_of, slot_of, _B_M0 + b, p)
+                if sizes[_B_U0] == 0:  # all cached pages marked (and 0)
+                    bucket_move_all(items, sizes, pos, shift, _B_M0, _B_U0)
+                slot = bucket_draw(items, sizes, shift, rng, _B_U0, _B_U0)
+            victim = bucket_remove_at(items, sizes, pos, shift, slot)
+        else:
+            size += 1
+        bucket_add(items, sizes, pos, shift, _B_M0 + bits[t], p)
         if record:
+            flags[t] = FAULT
             evicted[t] = victim
     return faults
 
@@ -192,30 +194,31 @@ def mark0_eager_kernel(pages, bits, k, n_pages, rng, flags, evicted):
     if its bit is 1. On a fault with a full cache unmark all if every cached
     page is marked, then evict a random unmarked page. O(1) amortised.
     """
+    check_sizes(pages.shape[0], n_pages)
     record = flags.shape[0] > 0
-    items = np.empty((2, k), dtype=np.int64)
-    sizes = np.zeros(2, dtype=np.int64)
-    bucket_of = np.full(n_pages, -1, dtype=np.int64)
-    slot_of = np.zeros(n_pages, dtype=np.int64)
+    items, sizes, pos, shift = new_buckets(2, k, n_pages)
     faults = 0
     for t in range(pages.shape[0]):
         p = pages[t]
         victim = NO_PAGE
         flag = np.uint8(0)
-        if bucket_of[p] >= 0:
-            bucket_remove(items, sizes, bucket_of, slot_of, p)
+        if pos[p] != NO_PAGE:
+            if bits[t] == 1:
+                bucket_remove(items, sizes, pos, shift, p)
+                flag = DROPPED
+            else:
+                bucket_move(items, sizes, pos, shift, p, 1)
         else:
             faults += 1
             flag = FAULT
             if sizes[0] + sizes[1] == k:
                 if sizes[0] == 0:
-                    bucket_move_all(items, sizes, bucket_of, slot_of, 1, 0)
-                victim = bucket_draw(items, sizes, rng, 0, 0)
-                bucket_remove(items, sizes, bucket_of, slot_of, victim)
-        if bits[t] == 1:
-            flag |= DROPPED
-        else:
-            bucket_add(items, sizes, bucket_of, slot_of, 1, p)
+                    bucket_move_all(items, sizes, pos, shift, 1, 0)
+                victim = bucket_remove_at(items, sizes, pos, shift, bucket_draw(items, sizes, shift, rng, 0, 0))
+            if bits[t] == 1:
+                flag |= DROPPED
+            else:
+                bucket_add(items, sizes, pos, shift, 1, p)
         if record:
             flags[t] = flag
             evicted[t] = victim

@@ -1,0 +1,512 @@
+"""Benchmark of the kernels: ``python -m succinct_paging.bench [options]``.
+
+A measurement, not a test: it asserts nothing about speed. What it measures:
+
+1. **Throughput** (requests per second) of every algorithm of ``KERNELS``,
+   called as the workflow calls it: :func:`succinct_paging.simulate.run_parsed`
+   on already validated arrays, so the time includes the kernel's own
+   allocations, for ``opt`` the next-occurrence pass and the discard bits, and
+   for ``combine(A,B)`` both recorded runs plus the replay; argument validation
+   is excluded. One warm-up call (JIT, caches), then the median of
+   ``--repeats`` wall-clock runs.
+   Traces: *citibike* = the 12 CitiBike months of the mirror, each remapped
+   separately (as ``traces.load_real_family`` does) and concatenated with id
+   offsets so that ids stay distinct (300,000 requests, k = 100); *zipf* =
+   ``traces.zipf(10**6, 10**5, 0.9, seed=0)`` at k = 10^2, 10^3, 10^4.
+   Predictions: the true discard or phase bits of the trace and k, flipped at
+   rate 0.1 (``errors.inject_bits``, seed 1).
+2. **libCacheSim** (optional extra ``bench``): its LRU, FIFO and Belady on the
+   same arrays, written as an oracleGeneral binary trace (object size 1, cache
+   size k objects, next access time for Belady) and run by its C loop
+   (``cache.process_trace``); the time includes creating the cache. Its
+   hash-table size is swept (``hashpower``) and the fastest value kept; then
+   ``--repeats`` runs of theirs alternate with as many of ours in the same
+   process, the medians are compared, and miss counts must be equal (cold misses
+   included).
+3. **JIT compile time** of each algorithm: its first call (tiny input) in a
+   fresh subprocess whose ``NUMBA_CACHE_DIR`` is an empty directory (*cold*:
+   typing and LLVM), then again in a second fresh subprocess with that cache
+   filled (*warm*: loading from numba's cache), minus the time of a second
+   call; plus all algorithms in one process, as a workflow job pays it.
+4. ``--pipeline``: wall time and peak memory of ``snakemake --cores 2`` with
+   the default config (or ``--configfile``) in a scratch working directory,
+   with a cold numba cache and then a warm one (new working directory, same
+   cache); peak memory = all processes of the run together (sampled) and the
+   largest single process (GNU time). And the per-job overhead:
+   the time per job of a Snakefile of no-op ``script:`` jobs that import
+   :mod:`succinct_paging.experiment` like the real scripts (run minus
+   dry run, divided by the number of jobs).
+
+Results: CSV files in ``--out`` (default ``results/benchmarks``), and
+``benchmarks.md`` rendering every CSV present there. ``--quick`` uses small
+traces (a smoke test: numbers not meaningful).
+"""
+
+import argparse
+import datetime
+import json
+import math
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from . import traces as traces_mod
+from .algorithms import parse_algorithm
+from .errors import inject_bits
+from .kernels.lfd import next_occurrences
+from .simulate import run_parsed
+from .truth import phase_bits, run_lfd
+
+REPO = Path(__file__).resolve().parents[2]
+
+#: Algorithms benchmarked, in SPEC order.
+KERNELS = ["opt", "lru", "fifo", "random", "marker", "followbits", "followbits_robust",
+           "mark0", "mark0_eager", "mark_predict", "combine(followbits,lru)", "combine(mark0,marker)"]
+
+#: Our algorithm -> libCacheSim class name.
+LIBCACHESIM = {"lru": "LRU", "fifo": "FIFO", "opt": "Belady"}
+
+FLIP_RATE = 0.1
+ZIPF_SEED = 0
+BITS_SEED = 1
+
+
+# ------------------------------------------------------------------ workloads
+
+
+class Workload:
+    """One trace at one cache size, with the predicted bits of both kinds."""
+
+    def __init__(self, trace, pages, k):
+        self.trace = trace
+        self.pages = np.ascontiguousarray(pages, dtype=np.int64)
+        self.n_pages = int(self.pages.max()) + 1
+        self.k = k
+        n = len(self.pages)
+        _, discard = run_lfd(self.pages, self.n_pages, k)
+        self.bits = {
+            "none": np.zeros(n, dtype=np.uint8),
+            "discard": inject_bits(discard, "flip", FLIP_RATE, BITS_SEED)[0],
+            "phase": inject_bits(phase_bits(self.pages, k), "flip", FLIP_RATE, BITS_SEED)[0],
+        }
+
+    def run(self, algorithm):
+        """Faults of ``algorithm`` (seed 0, default budget and switch factor)."""
+        parsed = parse_algorithm(algorithm)
+        return run_parsed(parsed, self.pages, self.bits[parsed.prediction], self.k,
+                          self.n_pages, 0, 2 * self.k, 2.0)
+
+
+def citibike_concatenated(mirror, months=12):
+    """The first ``months`` CitiBike months, each remapped separately, then
+    concatenated with id offsets (a station gets one id per month)."""
+    parts, offset = [], 0
+    for _, pages in traces_mod.load_real_family(mirror, "citibike")[:months]:
+        parts.append(pages + offset)
+        offset += int(pages.max()) + 1
+    return np.concatenate(parts)
+
+
+def make_workloads(which, quick, mirror):
+    """Workloads of the traces named in ``which`` (``citibike``, ``zipf``)."""
+    out = []
+    if "citibike" in which:
+        pages = citibike_concatenated(mirror, months=2 if quick else 12)
+        out.append(Workload("citibike", pages, 100))
+    if "zipf" in which:
+        n, n_pages, ks = (10**5, 10**4, (10, 100, 1000)) if quick else (10**6, 10**5, (100, 1000, 10000))
+        pages = traces_mod.zipf(n, n_pages, 0.9, ZIPF_SEED)
+        out += [Workload("zipf", pages, k) for k in ks]
+    return out
+
+
+def timed(fn, repeats):
+    """``(wall, cpu)`` seconds of ``repeats`` calls of ``fn`` after one
+    warm-up call; cpu = this thread's CPU time, which excludes the time the
+    thread waits for a core on a loaded machine."""
+    fn()
+    wall, cpu = [], []
+    for _ in range(repeats):
+        t0, c0 = time.perf_counter(), time.thread_time()
+        fn()
+        wall.append(time.perf_counter() - t0)
+        cpu.append(time.thread_time() - c0)
+    return wall, cpu
+
+
+# ----------------------------------------------------------------- throughput
+
+
+def bench_kernels(workloads, repeats, log=print):
+    rows = []
+    for w in workloads:
+        for alg in KERNELS:
+            wall, cpu = timed(lambda: w.run(alg), repeats)
+            sec = statistics.median(wall)
+            rows.append(dict(trace=w.trace, n=len(w.pages), N=w.n_pages, k=w.k, algorithm=alg,
+                             faults=w.run(alg), seconds=sec, cpu_seconds=statistics.median(cpu),
+                             req_per_s=len(w.pages) / sec))
+            log(f"{w.trace:9s} k={w.k:<6d} {alg:26s} {len(w.pages) / sec / 1e6:8.1f} Mreq/s")
+    return pd.DataFrame(rows)
+
+
+# ---------------------------------------------------------------- libCacheSim
+
+
+def write_oracle_trace(pages, path):
+    """Write ``pages`` as a libCacheSim oracleGeneral binary trace: per request
+    (uint32 time, uint64 id, uint32 size, int64 next access vtime), packed;
+    a page never requested again has next access INT64_MAX."""
+    n = len(pages)
+    nxt = next_occurrences(pages, int(pages.max()) + 1)
+    rec = np.zeros(n, dtype=[("t", "<u4"), ("id", "<u8"), ("size", "<u4"), ("next", "<i8")])
+    rec["t"] = np.arange(1, n + 1)
+    rec["id"] = pages.astype(np.uint64) + 1
+    rec["size"] = 1
+    rec["next"] = np.where(nxt < n, nxt + 1, np.iinfo(np.int64).max)
+    rec.tofile(path)
+
+
+def _lcs_once(lcs, policy, path, k, hashpower):
+    """``(wall s, cpu s, miss ratio)`` of one libCacheSim run; the reader is
+    opened outside the timed region, the cache is created inside it."""
+    reader = lcs.TraceReader(str(path), lcs.TraceType.ORACLE_GENERAL_TRACE)
+    t0, c0 = time.perf_counter(), time.thread_time()
+    cache = getattr(lcs, policy)(k, hashpower=hashpower)
+    miss_ratio, _ = cache.process_trace(reader)
+    return time.perf_counter() - t0, time.thread_time() - c0, miss_ratio
+
+
+def bench_libcachesim(workloads, repeats=5, log=print):
+    import libcachesim as lcs
+
+    rows = []
+    with tempfile.TemporaryDirectory() as tmp:
+        for w in workloads:
+            n = len(w.pages)
+            path = Path(tmp) / f"{w.trace}.oracleGeneral"
+            write_oracle_trace(w.pages, path)
+            base = max(4, math.ceil(math.log2(w.k)))
+            candidates = sorted({base, base + 2, base + 4, base + 6, 20, 24})
+            for ours, policy in LIBCACHESIM.items():
+                sweep = {hp: min(_lcs_once(lcs, policy, path, w.k, hp)[1] for _ in range(2)) for hp in candidates}
+                hp = min(sweep, key=sweep.get)
+                theirs, mine, misses = [], [], set()
+                w.run(ours)
+                for _ in range(repeats):  # alternate, so that load changes hit both
+                    wall, cpu, ratio = _lcs_once(lcs, policy, path, w.k, hp)
+                    theirs.append((wall, cpu))
+                    misses.add(round(ratio * n))
+                    t0, c0 = time.perf_counter(), time.thread_time()
+                    faults = w.run(ours)
+                    mine.append((time.perf_counter() - t0, time.thread_time() - c0))
+                their_s, their_cpu = (statistics.median(x) for x in zip(*theirs))
+                our_s, our_cpu = (statistics.median(x) for x in zip(*mine))
+                row = dict(trace=w.trace, n=n, k=w.k, algorithm=ours, libcachesim=policy, hashpower=hp,
+                           their_misses=misses.pop() if len(misses) == 1 else -1, our_faults=faults,
+                           their_req_per_s=n / their_s, our_req_per_s=n / our_s, speedup=their_s / our_s,
+                           speedup_cpu=their_cpu / our_cpu)
+                row["misses_equal"] = row["their_misses"] == faults
+                rows.append(row)
+                log(f"{w.trace:9s} k={w.k:<6d} {policy:7s} hashpower {hp:2d}: theirs {n / their_s / 1e6:6.1f}, "
+                    f"ours {n / our_s / 1e6:6.1f} Mreq/s, x{their_s / our_s:.1f} (CPU time x{their_cpu / our_cpu:.1f}), "
+                    f"misses {'equal' if row['misses_equal'] else 'DIFFER'}")
+    return pd.DataFrame(rows)
+
+
+# -------------------------------------------------------------- compile times
+
+
+def _probe(algorithms):
+    """In this process: seconds of the first and of a second call of each
+    algorithm on a tiny input with the workflow's dtypes (JSON on stdout)."""
+    from numba import njit
+
+    t0 = time.perf_counter()
+    njit(lambda x: x + 1)(1)  # numba's one-time start-up, not charged to a kernel
+    start_up = time.perf_counter() - t0
+    pages = np.array([0, 1, 2, 0, 3, 1, 4, 0, 2, 5, 1, 0] * 4, dtype=np.int64)
+    bits = np.array([0, 1] * 24, dtype=np.uint8)
+    out = {}
+    for alg in algorithms:
+        parsed = parse_algorithm(alg)
+        times = []
+        for _ in range(2):
+            t1 = time.perf_counter()
+            run_parsed(parsed, pages, bits, 3, 6, 0, 6, 2.0)
+            times.append(time.perf_counter() - t1)
+        out[alg] = times[0] - times[1]
+    out["numba start-up"] = start_up
+    print(json.dumps(out))
+
+
+def _run_probe(algorithms, cache_dir):
+    env = dict(os.environ, NUMBA_CACHE_DIR=str(cache_dir))
+    proc = subprocess.run([sys.executable, "-m", "succinct_paging.bench", "--probe", ";".join(algorithms)],
+                          env=env, capture_output=True, text=True, check=True)
+    return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
+def bench_compile(log=print):
+    rows = []
+    with tempfile.TemporaryDirectory() as tmp:
+        for i, group in enumerate([[a] for a in KERNELS] + [KERNELS]):
+            cache = Path(tmp) / f"cache{i}"
+            cold = _run_probe(group, cache)
+            warm = _run_probe(group, cache)
+            name = group[0] if len(group) == 1 else "all, one process"
+            rows.append(dict(algorithm=name, cold_s=sum(cold[a] for a in group),
+                             warm_s=sum(warm[a] for a in group)))
+            log(f"compile {name:26s} cold {rows[-1]['cold_s']:6.2f} s, warm {rows[-1]['warm_s']:6.3f} s")
+        rows.append(dict(algorithm="numba start-up (once per process)",
+                         cold_s=cold["numba start-up"], warm_s=warm["numba start-up"]))
+    return pd.DataFrame(rows)
+
+
+# ------------------------------------------------------------------- pipeline
+
+_NOOP_SNAKEFILE = """\
+rule all:
+    input: expand("noop/{{i}}.txt", i=range({n}))
+
+rule noop:
+    output: "noop/{{i}}.txt"
+    log: "logs/noop/{{i}}.log"
+    script: "noop.py"
+"""
+
+_NOOP_SCRIPT = """\
+import sys
+sys.stderr = open(snakemake.log[0], "w")
+import succinct_paging.experiment  # what every real script imports
+open(snakemake.output[0], "w").close()
+"""
+
+
+def _snakemake_seconds(args, env=None):
+    """Wall seconds of one Snakemake run (output discarded)."""
+    return _run_measured([sys.executable, "-m", "snakemake", *args], env)[0]
+
+
+def _run_measured(cmd, env=None):
+    """Run ``cmd``: ``(wall seconds, peak total RSS in bytes, peak RSS of the
+    largest single process in bytes)``. The total (all processes of the run
+    at once) is sampled every 0.1 s with psutil, so it can miss short spikes;
+    the single-process peak is the kernel's high-water mark (GNU time's %M).
+    Either is NaN when unavailable."""
+    gnu_time = Path("/usr/bin/time")
+    with tempfile.TemporaryDirectory() as tmp:
+        max_file = Path(tmp) / "maxrss"
+        if gnu_time.exists():
+            cmd = [str(gnu_time), "-f", "%M", "-o", str(max_file), *cmd]
+        t0 = time.perf_counter()
+        proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        peak = _sample_peak_rss(proc)
+        if proc.wait() != 0:
+            raise subprocess.CalledProcessError(proc.returncode, cmd)
+        sec = time.perf_counter() - t0
+        single = float(max_file.read_text().split()[-1]) * 1024 if max_file.exists() else math.nan
+    return sec, peak, single
+
+
+def _sample_peak_rss(proc):
+    try:
+        import psutil
+    except ImportError:
+        return math.nan
+    peak = 0
+    root = psutil.Process(proc.pid)
+    while proc.poll() is None:
+        total = 0
+        try:
+            for p in [root, *root.children(recursive=True)]:
+                try:
+                    total += p.memory_info().rss
+                except psutil.Error:
+                    pass
+        except psutil.Error:
+            break
+        peak = max(peak, total)
+        time.sleep(0.1)
+    return peak
+
+
+def bench_pipeline(configfile, cores=2, n_noop=20, log=print):
+    rows = []
+    with tempfile.TemporaryDirectory() as tmp:
+        tmp = Path(tmp)
+        env = dict(os.environ, NUMBA_CACHE_DIR=str(tmp / "numba-cache"))
+        base = ["-s", str(REPO / "Snakefile"), "--configfile", str(configfile), "--cores", str(cores)]
+        for label in ("cold numba cache", "warm numba cache"):
+            workdir = tmp / label.split()[0]
+            sec, peak, single = _run_measured([sys.executable, "-m", "snakemake", *base, "-d", str(workdir)], env)
+            jobs = sum(1 for _ in (workdir / "logs").rglob("*.log"))
+            rows.append(dict(measure=f"{Path(configfile).name}, {label}", seconds=sec, jobs=jobs,
+                             peak_total_rss_gib=peak / 2**30, peak_process_rss_gib=single / 2**30))
+            log(f"pipeline {label}: {sec:.1f} s, {jobs} jobs with a log, peak RSS {peak / 2**30:.2f} GiB "
+                f"(largest process {single / 2**30:.2f} GiB)")
+        noop = tmp / "noop"
+        noop.mkdir()
+        (noop / "Snakefile").write_text(_NOOP_SNAKEFILE.format(n=n_noop))
+        (noop / "noop.py").write_text(_NOOP_SCRIPT)
+        args = ["-s", str(noop / "Snakefile"), "-d", str(noop), "--cores", "1"]
+        dry = _snakemake_seconds([*args, "-n"], env)
+        full = _snakemake_seconds(args, env)
+        rows.append(dict(measure="snakemake start-up (dry run of this config)",
+                         seconds=_snakemake_seconds([*base, "-d", str(tmp / "dry"), "-n"], env), jobs=0))
+        rows.append(dict(measure="per-job overhead (no-op script job importing succinct_paging)",
+                         seconds=(full - dry) / n_noop, jobs=n_noop))
+        t0 = time.perf_counter()
+        subprocess.run([sys.executable, "-c", "import succinct_paging.experiment"], check=True)
+        rows.append(dict(measure="of which: python -c 'import succinct_paging.experiment'",
+                         seconds=time.perf_counter() - t0, jobs=1))
+        log(f"per-job overhead {rows[-2]['seconds']:.2f} s (import alone {rows[-1]['seconds']:.2f} s)")
+    return pd.DataFrame(rows)
+
+
+# ------------------------------------------------------------------ rendering
+
+
+def _machine():
+    cpu = platform.processor() or platform.machine()
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    import numba
+
+    versions = f"python {platform.python_version()}, numpy {np.__version__}, numba {numba.__version__}"
+    try:
+        import libcachesim
+
+        versions += f", libcachesim {libcachesim.__version__}"
+    except ImportError:
+        pass
+    return f"{cpu}, {os.cpu_count()} cores; {versions}"
+
+
+def _md_table(df, floatfmt="{:.3g}"):
+    cols = list(df.columns)
+    lines = ["| " + " | ".join(map(str, cols)) + " |", "|" + "---|" * len(cols)]
+    for row in df.itertuples(index=False):
+        cells = [floatfmt.format(v) if isinstance(v, float) else str(v) for v in row]
+        lines.append("| " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
+def render_markdown(out):
+    """``benchmarks.md`` from the CSV files present in ``out``."""
+    out = Path(out)
+    parts = ["# Benchmarks", "", "Written by `python -m succinct_paging.bench`; what is measured is in "
+             "the module docstring. Throughput in millions of requests per second (median of runs).", ""]
+    meta = out / "meta.json"
+    if meta.exists():
+        m = json.loads(meta.read_text())
+        parts += [f"- {k}: {v}" for k, v in m.items()] + [""]
+    tp = out / "throughput.csv"
+    if tp.exists():
+        df = pd.read_csv(tp)
+        df["column"] = df["trace"] + " k=" + df["k"].astype(str)
+        cols = list(dict.fromkeys(df["column"]))
+        mreq = df.pivot(index="algorithm", columns="column", values="req_per_s").reindex(KERNELS)[cols] / 1e6
+        parts += ["## Throughput (Mreq/s, wall clock)", "", _md_table(mreq.reset_index(), "{:.1f}"), ""]
+        df["req_per_cpu_s"] = df["n"] / df["cpu_seconds"]
+        cpu = df.pivot(index="algorithm", columns="column", values="req_per_cpu_s").reindex(KERNELS)[cols] / 1e6
+        parts += ["## Throughput (Mreq per CPU second: excludes waiting for a core on a loaded machine)", "",
+                  _md_table(cpu.reset_index(), "{:.1f}"), ""]
+        rel = mreq.loc["lru"] / mreq
+        parts += ["## Time relative to our LRU (x slower)", "", _md_table(rel.reset_index(), "{:.2f}"), ""]
+        if "zipf" in set(df["trace"]):
+            z = df[df["trace"] == "zipf"].pivot(index="algorithm", columns="k", values="req_per_s").reindex(KERNELS)
+            z = z[z.columns.sort_values()]
+            ratio = (z[z.columns[0]] / z[z.columns[-1]]).rename(f"zipf k={z.columns[0]} / k={z.columns[-1]}")
+            parts += ["## Throughput at the smallest k over the largest k (zipf)", "",
+                      _md_table(ratio.reset_index(), "{:.2f}"), ""]
+    lc = out / "libcachesim.csv"
+    if lc.exists():
+        df = pd.read_csv(lc)
+        df["their_Mreq_s"] = df.pop("their_req_per_s") / 1e6
+        df["our_Mreq_s"] = df.pop("our_req_per_s") / 1e6
+        parts += ["## Against libCacheSim (same arrays, same process, medians)", "",
+                  _md_table(df[["trace", "k", "algorithm", "libcachesim", "hashpower", "their_Mreq_s",
+                                "our_Mreq_s", "speedup", "speedup_cpu", "their_misses", "our_faults",
+                                "misses_equal"]],
+                            "{:.2f}"), ""]
+    cp = out / "compile.csv"
+    if cp.exists():
+        parts += ["## JIT compile time (s): cold = empty numba cache, warm = from the cache", "",
+                  _md_table(pd.read_csv(cp), "{:.3f}"), ""]
+    pl = out / "pipeline.csv"
+    if pl.exists():
+        parts += ["## Pipeline (`snakemake --cores 2`)", "",
+                  _md_table(pd.read_csv(pl), "{:.2f}"), ""]
+    (out / "benchmarks.md").write_text("\n".join(parts))
+
+
+# ----------------------------------------------------------------------- main
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser(prog="python -m succinct_paging.bench",
+                                 description=__doc__.split("\n\n")[0],
+                                 formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--quick", action="store_true", help="small traces (smoke test)")
+    ap.add_argument("--repeats", type=int, default=5, help="timed runs per measurement (median)")
+    ap.add_argument("--out", default="results/benchmarks", help="output folder")
+    ap.add_argument("--mirror", default=str((REPO / ".." / "shared" / "traces").resolve()),
+                    help="real-trace mirror folder")
+    ap.add_argument("--traces", default="citibike,zipf", help="comma-separated subset of citibike,zipf")
+    ap.add_argument("--no-libcachesim", action="store_true", help="skip the libCacheSim comparison")
+    ap.add_argument("--no-compile", action="store_true", help="skip the compile-time measurement")
+    ap.add_argument("--pipeline", action="store_true",
+                    help="only measure the Snakemake pipeline (minutes), then re-render the Markdown")
+    ap.add_argument("--configfile", default=str(REPO / "config" / "config.yaml"), help="config for --pipeline")
+    ap.add_argument("--probe", help=argparse.SUPPRESS)
+    args = ap.parse_args(argv)
+    if args.probe:
+        _probe(args.probe.split(";"))
+        return 0
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    if args.pipeline:
+        bench_pipeline(args.configfile).to_csv(out / "pipeline.csv", index=False)
+        render_markdown(out)
+        return 0
+    which = [t.strip() for t in args.traces.split(",") if t.strip()]
+    unknown = set(which) - {"citibike", "zipf"}
+    if unknown:
+        ap.error(f"unknown trace(s) {', '.join(sorted(unknown))}; allowed: citibike, zipf")
+    meta = {"date": datetime.datetime.now().isoformat(timespec="seconds"), "machine": _machine(),
+            "mode": "quick" if args.quick else "full", "repeats": args.repeats,
+            "load average at start": " ".join(f"{x:.2f}" for x in os.getloadavg())}
+    workloads = make_workloads(which, args.quick, args.mirror)
+    bench_kernels(workloads, args.repeats).to_csv(out / "throughput.csv", index=False)
+    if not args.no_libcachesim:
+        try:
+            import libcachesim  # noqa: F401
+        except ImportError:
+            print("libcachesim not installed (pip install -e '.[bench]'): comparison skipped")
+        else:
+            bench_libcachesim(workloads, args.repeats).to_csv(out / "libcachesim.csv", index=False)
+    if not args.no_compile:
+        bench_compile().to_csv(out / "compile.csv", index=False)
+    meta["load average at end"] = " ".join(f"{x:.2f}" for x in os.getloadavg())
+    (out / "meta.json").write_text(json.dumps(meta, indent=1))
+    render_markdown(out)
+    print(f"wrote {out}/benchmarks.md")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

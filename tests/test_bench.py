@@ -1,0 +1,35 @@
+"""Smoke test of ``python -m succinct_paging.bench --quick`` on the synthetic
+trace only: it runs, and writes a table with one row per kernel and cache
+size and positive rates. Never asserts on speed."""
+
+import importlib.util
+
+import pandas as pd
+
+from succinct_paging import bench
+
+
+def test_quick_benchmark_writes_tables(tmp_path):
+    args = ["--quick", "--traces", "zipf", "--repeats", "1", "--no-compile", "--out", str(tmp_path)]
+    has_libcachesim = importlib.util.find_spec("libcachesim") is not None
+    if not has_libcachesim:
+        args.append("--no-libcachesim")
+    assert bench.main(args) == 0
+
+    df = pd.read_csv(tmp_path / "throughput.csv")
+    assert sorted(df["k"].unique()) == [10, 100, 1000]
+    for _, group in df.groupby("k"):
+        assert sorted(group["algorithm"]) == sorted(bench.KERNELS)
+    assert (df["req_per_s"] > 0).all() and (df["faults"] > 0).all()
+    assert (df["faults"][df["algorithm"] == "opt"].values
+            <= df["faults"][df["algorithm"] == "lru"].values).all()
+
+    if has_libcachesim:
+        lc = pd.read_csv(tmp_path / "libcachesim.csv")
+        assert len(lc) == 3 * len(bench.LIBCACHESIM)
+        assert lc["misses_equal"].all()
+        assert (lc["their_req_per_s"] > 0).all()
+
+    md = (tmp_path / "benchmarks.md").read_text()
+    for alg in bench.KERNELS:
+        assert f"| {alg} |" in md
