@@ -7,6 +7,7 @@ message names the key, the bad value and what is allowed, so a bad config is
 rejected before any job runs.
 """
 
+import math
 from pathlib import Path
 
 import jsonschema
@@ -48,29 +49,75 @@ def _with_defaults(validator_class):
     return jsonschema.validators.extend(validator_class, {"properties": set_defaults})
 
 
+def _is_integer(checker, value):
+    # JSON Schema counts 5.0 as an integer; k5.0 would then name no file and
+    # range(2.0) would fail inside a job, so only real ints are accepted.
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _is_number(checker, value):
+    # NaN passes every minimum/maximum comparison; reject it (and inf) here.
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
+
+
+def _strict(validator_class):
+    checker = validator_class.TYPE_CHECKER.redefine_many({"integer": _is_integer, "number": _is_number})
+    return jsonschema.validators.extend(validator_class, type_checker=checker)
+
+
 def _copy(value):
     return yaml.safe_load(yaml.safe_dump(value))
 
 
+def _allowed_range(schema):
+    """Human form of a numeric schema's bounds: 'an integer >= 1', 'a number in [0, 1]'."""
+    kind = "an integer" if schema.get("type") == "integer" else "a number"
+    lo, xlo, hi = schema.get("minimum"), schema.get("exclusiveMinimum"), schema.get("maximum")
+    if lo is not None and hi is not None:
+        return f"{kind} in [{lo}, {hi}]"
+    parts = [f">= {lo}" if lo is not None else None, f"> {xlo}" if xlo is not None else None,
+             f"<= {hi}" if hi is not None else None]
+    return f"{kind} " + " and ".join(p for p in parts if p)
+
+
+def _duplicate(items):
+    """``(value, first index, second index)`` of the first repeated item."""
+    for i, x in enumerate(items):
+        for j in range(i):
+            if items[j] == x and isinstance(items[j], bool) == isinstance(x, bool):
+                return items[j], j, i
+    return None, None, None
+
+
 def _schema_message(err):
     key = _key(err.absolute_path)
-    v, expected = err.validator, err.validator_value
+    v, expected, value = err.validator, err.validator_value, err.instance
     if v == "additionalProperties":
         allowed = ", ".join(sorted(err.schema.get("properties", {}))) or "none"
-        extra = sorted(set(err.instance) - set(err.schema.get("properties", {})))
+        extra = sorted(set(value) - set(err.schema.get("properties", {})))
         return f"config key {key}: unknown key(s) {', '.join(map(repr, extra))}; allowed keys: {allowed}"
     if v == "enum":
-        return f"config key {key}: {err.instance!r} is not allowed; allowed values: {', '.join(map(str, expected))}"
+        return f"config key {key}: {value!r} is not allowed; allowed values: {', '.join(map(str, expected))}"
     if v == "uniqueItems":
-        return f"config key {key}: duplicate values in {err.instance!r} (0.1 and 0.10 are the same number); list each value once"
+        dup, i, j = _duplicate(value)
+        return (f"config key {key}: {dup!r} is listed twice (items {i} and {j}; 0.1 and 0.10 are the "
+                "same number); list each value once")
     if v in ("minimum", "maximum", "exclusiveMinimum"):
-        return f"config key {key}: {err.instance!r} is out of range ({v} {expected})"
+        return f"config key {key}: {value!r} is out of range; allowed: {_allowed_range(err.schema)}"
     if v == "required":
-        return f"config key {key}: {err.message}"
-    if v == "minItems":
+        missing = [name for name in expected if name not in value]
+        where = f"{key}.{missing[0]}" if err.absolute_path else missing[0]
+        return f"config key {where}: required but missing"
+    if v in ("minItems", "minProperties"):
         return f"config key {key}: must not be empty"
     if v == "type":
-        return f"config key {key}: {err.instance!r} is not of type {expected}"
+        if expected == "integer" and isinstance(value, float) and value.is_integer():
+            return f"config key {key}: {value!r} is not an integer; write {int(value)}"
+        if expected == "number" and isinstance(value, float):
+            return f"config key {key}: {value!r} is not allowed; allowed: a finite number"
+        return f"config key {key}: {value!r} is not of type {expected}"
+    if v == "pattern":
+        return f"config key {key}: {value!r} is not an allowed name; allowed: names matching {expected}"
     return f"config key {key}: {err.message}"
 
 
@@ -81,7 +128,7 @@ def check_config(config, schema_path, repo_root):
     resolved; the resolved absolute path is stored back. Returns ``config``.
     """
     schema = yaml.safe_load(Path(schema_path).read_text())
-    validator = _with_defaults(jsonschema.Draft202012Validator)(schema)
+    validator = _with_defaults(_strict(jsonschema.Draft202012Validator))(schema)
     errors = sorted(validator.iter_errors(config), key=lambda e: list(map(str, e.absolute_path)))
     if errors:
         raise ConfigError(_schema_message(errors[0]))
@@ -98,6 +145,11 @@ def check_config(config, schema_path, repo_root):
         if canonical[-1] in canonical[:-1]:
             raise ConfigError(f"config key algorithms[{i}]: {name!r} is listed twice")
     config["algorithms"] = canonical
+    for i, name in enumerate(canonical):
+        if parse_algorithm(name).prediction == "arrivals":
+            raise ConfigError(
+                f"config key algorithms[{i}]: {name!r} reads next-arrival predictions (SPEC §7), which "
+                "the error models of this list do not make; list it under arrivals.algorithms")
     needs_mirror = False
     for fam, spec in config["families"].items():
         gen = spec["generator"]
@@ -145,7 +197,91 @@ def check_config(config, schema_path, repo_root):
             f"({', '.join(f for f, s in config['families'].items() if s['generator'] in REAL_FAMILIES)}) "
             "need it. Point traces.mirror at the offline mirror, or set traces.fetch: true to "
             "download the public sources (needs network), or remove those families.")
+    if needs_mirror and not traces["fetch"]:
+        for fam, spec in config["families"].items():
+            if spec["generator"] in REAL_FAMILIES and not (mirror / spec["generator"]).is_dir():
+                raise ConfigError(
+                    f"config key traces.mirror: folder {mirror} has no {spec['generator']}/ subfolder, "
+                    f"which the family {fam!r} (generator {spec['generator']!r}) reads; point traces.mirror "
+                    "at a mirror that has it, or set traces.fetch: true.")
+    _check_arrivals(config)
+    _check_learned(config)
+    _check_adversarial(config)
     return config
+
+
+def _check_arrivals(config):
+    """Semantic checks of the ``arrivals`` section (SPEC §7): known
+    families (default: all configured ones), algorithm ids canonicalised."""
+    section = config["arrivals"]
+    families = section.setdefault("families", sorted(config["families"]))
+    for i, fam in enumerate(families):
+        if fam not in config["families"]:
+            raise ConfigError(f"config key arrivals.families[{i}]: {fam!r} is not a configured family; "
+                              f"allowed: {', '.join(config['families'])}")
+    canonical = []
+    for i, name in enumerate(section["algorithms"]):
+        try:
+            canonical.append(parse_algorithm(name).id)
+        except ValueError as exc:
+            raise ConfigError(f"config key arrivals.algorithms[{i}]: {exc}") from None
+        if canonical[-1] in canonical[:-1]:
+            raise ConfigError(f"config key arrivals.algorithms[{i}]: {name!r} is listed twice")
+    section["algorithms"] = canonical
+
+
+
+def _check_learned(config):
+    """Semantic checks of the ``learned`` section: known families (default:
+    the configured real ones), discard-bit or prediction-free algorithms."""
+    section = config["learned"]
+    default = sorted(f for f, s in config["families"].items() if s["generator"] in REAL_FAMILIES)
+    for i, fam in enumerate(section.setdefault("families", default)):
+        if fam not in config["families"]:
+            raise ConfigError(f"config key learned.families[{i}]: {fam!r} is not a configured family; "
+                              f"allowed: {', '.join(config['families'])}")
+    canonical = []
+    for i, name in enumerate(section["algorithms"]):
+        try:
+            parsed = parse_algorithm(name)
+        except ValueError as exc:
+            raise ConfigError(f"config key learned.algorithms[{i}]: {exc}") from None
+        if parsed.prediction not in ("none", "discard"):
+            raise ConfigError(f"config key learned.algorithms[{i}]: {name!r} reads {parsed.prediction} "
+                              "predictions; the learned predictors make discard bits")
+        if parsed.id in canonical:
+            raise ConfigError(f"config key learned.algorithms[{i}]: {name!r} is listed twice")
+        canonical.append(parsed.id)
+    section["algorithms"] = canonical
+
+
+
+def _check_adversarial(config):
+    """Semantic checks of the ``adversarial`` section: known families
+    (default: the first synthetic and the first real one), algorithms that
+    read bits."""
+    section = config["adversarial"]
+    fams = config["families"]
+    # by name, not by position: dumping a config can reorder its keys
+    default = [min((f for f, s in fams.items() if s["generator"] in group), default=None)
+               for group in (SYNTHETIC_PARAMS, REAL_FAMILIES)]
+    for i, fam in enumerate(section.setdefault("families", [f for f in default if f is not None])):
+        if fam not in fams:
+            raise ConfigError(f"config key adversarial.families[{i}]: {fam!r} is not a configured family; "
+                              f"allowed: {', '.join(fams)}")
+    canonical = []
+    for i, name in enumerate(section["algorithms"]):
+        try:
+            parsed = parse_algorithm(name)
+        except ValueError as exc:
+            raise ConfigError(f"config key adversarial.algorithms[{i}]: {exc}") from None
+        if parsed.prediction not in ("discard", "phase"):
+            raise ConfigError(f"config key adversarial.algorithms[{i}]: {name!r} reads no bits; "
+                              "wrong bits cannot hurt it")
+        if parsed.id in canonical:
+            raise ConfigError(f"config key adversarial.algorithms[{i}]: {name!r} is listed twice")
+        canonical.append(parsed.id)
+    section["algorithms"] = canonical
 
 
 __all__ = ["ALGORITHMS", "ConfigError", "check_config"]

@@ -26,6 +26,7 @@ from .kernels.lfd import next_occurrences
 from .kernels.phases import k_phases_kernel, phase_bits_kernel
 from .simulate import run_parsed
 from .store import atomic_path
+from .validate import as_budget, as_cache_size
 from .truth import run_lfd
 
 #: Columns of the runs table, in order (SPEC §6).
@@ -51,8 +52,9 @@ def compute_truth(traces, k):
     opt, n_phases, discard, phase = [], [], [], []
     for _, pages in traces:
         n_pages = int(pages.max()) + 1 if len(pages) else 0
-        faults, bits = run_lfd(pages, n_pages, k)
-        phases = k_phases_kernel(pages, k, n_pages)
+        kk = as_cache_size(k, n_pages)
+        faults, bits = run_lfd(pages, n_pages, kk)
+        phases = k_phases_kernel(pages, kk, n_pages)
         opt.append(faults)
         n_phases.append(int(phases[-1]) + 1 if len(pages) else 0)
         discard.append(bits)
@@ -96,7 +98,8 @@ def run_grid(family, traces, truth, k, algorithms, error_model, rate, replicates
             for alg in parsed:
                 bits, eta0, eta1 = predicted.get(alg.prediction, (zeros, None, None))
                 seed = derive_seed(master_seed, "alg", family, instance, k, rep, alg.id)
-                faults = run_parsed(alg, pages, bits, k, n_pages, seed, budget, switch_factor)
+                faults = run_parsed(alg, pages, bits, as_cache_size(k, n_pages), n_pages, seed,
+                                    as_budget(budget, n), switch_factor)
                 bound = upper_bound(alg.id, k, opt, eta0 or 0, eta1 or 0, n_phases, budget)
                 rows.append((family, instance, n, n_pages, k, alg.id, alg.prediction,
                              error_model, rate, rep, faults, opt, eta0, eta1,

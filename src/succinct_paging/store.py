@@ -21,18 +21,38 @@ import numpy as np
 @contextlib.contextmanager
 def atomic_path(path):
     """Yield a temporary path next to ``path``; rename it to ``path`` on
-    success, delete it on error."""
+    success, delete it on error.
+
+    The temporary file is hidden (``.<name>.<random>.tmp<suffix>``), so no
+    rule's output pattern matches it. Before the rename its data is flushed
+    to disk and it gets the mode a plain ``open`` would give (``mkstemp``
+    creates 0600 files, which other users of a shared results folder could
+    not read).
+    """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp" + path.suffix)
     os.close(fd)
     try:
         yield Path(tmp)
+        _finish(tmp)
         os.replace(tmp, path)
     except BaseException:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)
         raise
+
+
+def _finish(tmp):
+    """fsync ``tmp`` and give it the default file mode (0666 minus umask)."""
+    fd = os.open(tmp, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+    umask = os.umask(0)
+    os.umask(umask)
+    os.chmod(tmp, 0o666 & ~umask)
 
 
 def save_npz(path, **arrays):

@@ -5,7 +5,7 @@ import numpy as np
 
 from .kernels.lfd import lfd_kernel, next_occurrences
 from .kernels.phases import k_phases_kernel, phase_bits_kernel
-from .validate import as_pages, as_positive_int
+from .validate import as_cache_size, as_pages
 
 _NO_RECORD = np.empty(0, dtype=np.uint8), np.empty(0, dtype=np.int64)
 
@@ -27,14 +27,14 @@ def discard_bits(pages, k):
     O(n log k) time, O(n + N) memory.
     """
     pages, n_pages = as_pages(pages)
-    k = as_positive_int(k, "k")
+    k = as_cache_size(k, n_pages)
     return run_lfd(pages, n_pages, k)
 
 
 def k_phases(pages, k):
     """0-based k-phase index of every request (SPEC §1.3). O(n)."""
     pages, n_pages = as_pages(pages)
-    k = as_positive_int(k, "k")
+    k = as_cache_size(k, n_pages)
     return k_phases_kernel(pages, k, n_pages)
 
 
@@ -42,6 +42,6 @@ def phase_bits(pages, k):
     """True phase bits: ``bits[t] = 1`` iff ``pages[t]`` is not requested in
     the k-phase after the one of request ``t`` (or there is none). O(n)."""
     pages, n_pages = as_pages(pages)
-    k = as_positive_int(k, "k")
+    k = as_cache_size(k, n_pages)
     phase = k_phases_kernel(pages, k, n_pages)
     return phase_bits_kernel(pages, phase, next_occurrences(pages, n_pages))

@@ -51,8 +51,8 @@ def as_bits(bits, n=None, name="bits"):
     if arr.size and not (arr.dtype == np.bool_ or np.issubdtype(arr.dtype, np.integer)):
         raise ValueError(f"{name} must be 0/1 integers or booleans, got dtype {arr.dtype}")
     if arr.size and (int(arr.min()) < 0 or int(arr.max()) > 1):
-        bad = arr[(arr != 0) & (arr != 1)][0]
-        raise ValueError(f"{name} must contain only 0 and 1, found {bad!r}")
+        where = int(np.flatnonzero((arr != 0) & (arr != 1))[0])
+        raise ValueError(f"{name} must contain only 0 and 1, found {arr[where].item()!r} at index {where}")
     return np.ascontiguousarray(arr, dtype=np.uint8)
 
 
@@ -61,6 +61,25 @@ def as_positive_int(value, name):
     if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < 1:
         raise ValueError(f"{name} must be an integer >= 1, got {value!r}")
     return int(value)
+
+
+def as_cache_size(k, n_pages, name="k"):
+    """``k`` as a Python int >= 1, capped at ``max(n_pages, 1)``.
+
+    A cache that can hold all ``n_pages`` pages never evicts (a fault always
+    finds a free slot), so every k >= n_pages gives the same faults, truth
+    bits and k-phases (SPEC §1). Capping keeps kernels, which allocate O(k)
+    memory and store sizes in fixed-width integers, away from huge k (a k of
+    2**62 used to crash the interpreter).
+    """
+    return min(as_positive_int(k, name), max(int(n_pages), 1))
+
+
+def as_budget(budget, n, name="budget"):
+    """A fault budget as a Python int >= 1, capped at ``max(n, 1)``: a phase
+    of a trace of ``n`` requests has at most ``n`` faults, so larger budgets
+    never trigger and change nothing."""
+    return min(as_positive_int(budget, name), max(int(n), 1))
 
 
 def as_seed(seed, name="seed"):
@@ -75,3 +94,31 @@ def as_rate(rate, name="rate"):
     if isinstance(rate, bool) or not isinstance(rate, numbers.Real) or not 0.0 <= float(rate) <= 1.0:
         raise ValueError(f"{name} must be a number in [0, 1], got {rate!r}")
     return float(rate)
+
+
+def as_predictions(predictions, n=None, name="predictions"):
+    """Predicted next-arrival times (SPEC §7) as a contiguous float64 array
+    (of length ``n`` unless ``n`` is None): any real dtype, finite values."""
+    if predictions is None:
+        raise ValueError(f"{name} are required for this algorithm "
+                         "(predicted next-arrival times, e.g. succinct_paging.noisy_arrivals)")
+    arr = np.asarray(predictions)
+    if arr.ndim != 1:
+        raise ValueError(f"{name} must be a 1-D array, got shape {arr.shape}")
+    if n is not None and arr.shape[0] != n:
+        raise ValueError(f"{name} has length {arr.shape[0]} but pages has length {n}")
+    if arr.size and (arr.dtype == np.bool_ or not (np.issubdtype(arr.dtype, np.integer)
+                                                   or np.issubdtype(arr.dtype, np.floating))):
+        raise ValueError(f"{name} must be real numbers, got dtype {arr.dtype}")
+    out = np.ascontiguousarray(arr, dtype=np.float64)
+    if out.size and not np.isfinite(out).all():
+        where = int(np.flatnonzero(~np.isfinite(out))[0])
+        raise ValueError(f"{name} must be finite, found {out[where].item()!r} at index {where}")
+    return out
+
+
+def as_sigma(sigma, name="sigma"):
+    """A noise parameter as a finite float >= 0."""
+    if isinstance(sigma, bool) or not isinstance(sigma, numbers.Real) or not 0.0 <= float(sigma) < float("inf"):
+        raise ValueError(f"{name} must be a finite number >= 0, got {sigma!r}")
+    return float(sigma)
