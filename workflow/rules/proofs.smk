@@ -1,0 +1,112 @@
+rule lower_bounds:
+    """Play the adaptive lower-bound adversaries of SPEC §4 against every
+    configured deterministic algorithm, for every k and number of rounds."""
+    output:
+        report(
+            "results/lower_bounds.csv",
+            caption="../report/lower_bounds_table.rst",
+            category="Lower bounds and fitted constants",
+        ),
+    log:
+        "logs/lower_bounds.log",
+    params:
+        families=config["lower_bounds"]["families"],
+        algorithms=config["lower_bounds"]["algorithms"],
+        ks=config["lower_bounds"]["ks"],
+        rounds=config["lower_bounds"]["rounds"],
+        budget_factor=config["followbits_robust"]["budget_factor"],
+        switch_factor=config["combine"]["switch_factor"],
+    conda:
+        "../envs/pipeline.yaml"
+    script:
+        "../scripts/lower_bounds.py"
+
+
+rule plot_lower_bounds:
+    """cost − OPT against η0 / η1 on the lower-bound families, with the lines
+    (k−1)·η0 and η1."""
+    input:
+        "results/lower_bounds.csv",
+    output:
+        report(
+            "results/figures/lower_bounds.png",
+            caption="../report/lower_bounds.rst",
+            category="Lower bounds and fitted constants",
+        ),
+        "results/figures/lower_bounds.pdf",
+    log:
+        "logs/figures/lower_bounds.log",
+    conda:
+        "../envs/pipeline.yaml"
+    script:
+        "../scripts/plot_lower_bounds.py"
+
+
+rule fit_constants:
+    """Fit cost ≈ α·OPT + β·η0 + γ·η1 (NNLS, bootstrap intervals) per
+    algorithm, trace family and k, on the runs and the lower-bound families."""
+    input:
+        runs="results/runs.parquet",
+        lower_bounds="results/lower_bounds.csv",
+    output:
+        csv=report(
+            "results/fitted_constants.csv",
+            caption="../report/fitted_constants_table.rst",
+            category="Lower bounds and fitted constants",
+        ),
+        markdown="results/fitted_constants.md",
+    log:
+        "logs/fit_constants.log",
+    params:
+        bootstrap=config["lower_bounds"]["bootstrap"],
+        master_seed=config["master_seed"],
+    conda:
+        "../envs/pipeline.yaml"
+    script:
+        "../scripts/fit_constants.py"
+
+
+rule plot_fitted_constants:
+    """The (α, β) plane: deterministic frontier, proven and fitted constants."""
+    input:
+        "results/fitted_constants.csv",
+    output:
+        report(
+            "results/figures/fitted_constants.png",
+            caption="../report/fitted_constants.rst",
+            category="Lower bounds and fitted constants",
+        ),
+        "results/figures/fitted_constants.pdf",
+    log:
+        "logs/figures/fitted_constants.log",
+    conda:
+        "../envs/pipeline.yaml"
+    script:
+        "../scripts/plot_fitted_constants.py"
+
+
+rule robust_search:
+    """Worst-case bits of followbits_robust (SPEC §3.3): the smallest γ (β = k−1)
+    and β (γ = 1) that no searched sequence violates, per k and budget."""
+    output:
+        csv=report(
+            "results/robust_search.csv",
+            caption="../report/robust_search.rst",
+            category="Lower bounds and fitted constants",
+        ),
+        markdown="results/robust_search.md",
+    log:
+        "logs/robust_search.log",
+    params:
+        ks=config["lower_bounds"]["robust_search"]["ks"],
+        budget_factors=config["lower_bounds"]["robust_search"]["budget_factors"],
+        random=config["lower_bounds"]["robust_search"]["random"],
+        restarts=config["lower_bounds"]["robust_search"]["restarts"],
+        local_steps=config["lower_bounds"]["robust_search"]["local_steps"],
+        min_length=config["lower_bounds"]["robust_search"]["min_length"],
+        max_length=config["lower_bounds"]["robust_search"]["max_length"],
+        seed=config["master_seed"],
+    conda:
+        "../envs/pipeline.yaml"
+    script:
+        "../scripts/robust_search.py"

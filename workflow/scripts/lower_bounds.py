@@ -1,0 +1,17 @@
+import sys
+
+sys.stderr = open(snakemake.log[0], "w")  # noqa: F821 (snakemake comes from Snakemake)
+# Adaptive lower-bound adversaries (SPEC §4) against each deterministic algorithm.
+from succinct_paging.lower_bounds import lower_bound_table, write_table
+
+p = snakemake.params  # noqa: F821
+table = lower_bound_table(
+    families=p.families,
+    algorithms=p.algorithms,
+    ks=p.ks,
+    rounds=p.rounds,
+    budget_factor=p.budget_factor,
+    switch_factor=p.switch_factor,
+    progress=lambda line: print(line, file=sys.stderr, flush=True),  # noqa: F821
+)
+write_table(table, snakemake.output[0])  # noqa: F821
