@@ -1,4 +1,4 @@
-"""Registry of the algorithms of SPEC §3: one id, one kernel, one record.
+"""Registry of the algorithms of SPEC §3 and §7: one id, one kernel, one record.
 
 To add an algorithm: write a kernel with the common contract of
 :mod:`succinct_paging.kernels.classic` and add one line to ``REGISTRY``.
@@ -9,9 +9,11 @@ import re
 from dataclasses import dataclass
 from typing import Callable
 
-from .kernels import classic, discard, phase
+from .kernels import arrivals, classic, discard, phase
 
-PREDICTIONS = ("none", "discard", "phase")
+#: Kinds of predictions: none, one bit per request (discard, phase), or a
+#: predicted next-arrival time per request (arrivals, SPEC §7).
+PREDICTIONS = ("none", "discard", "phase", "arrivals")
 
 
 @dataclass(frozen=True)
@@ -43,11 +45,17 @@ REGISTRY = {
         Algorithm("mark0", "discard", True, discard.mark0_kernel, "§3.4"),
         Algorithm("mark0_eager", "discard", True, discard.mark0_eager_kernel, "§3.5"),
         Algorithm("mark_predict", "phase", True, phase.mark_predict_kernel, "§3.6"),
+        Algorithm("blind_oracle", "arrivals", False, arrivals.blind_oracle_kernel, "§7"),
+        Algorithm("predictive_marker", "arrivals", True, arrivals.predictive_marker_kernel, "§7"),
+        Algorithm("lmarker", "arrivals", True, arrivals.lmarker_kernel, "§7"),
     )
 }
 
-#: The base ids, in the order SPEC §3 lists them.
-ALGORITHMS = tuple(REGISTRY)
+#: The base ids of SPEC §3 (no predictions or one bit per request), in order.
+ALGORITHMS = tuple(a.id for a in REGISTRY.values() if a.prediction != "arrivals")
+
+#: The base ids of SPEC §7 (next-arrival predictions), in order.
+ARRIVAL_ALGORITHMS = tuple(a.id for a in REGISTRY.values() if a.prediction == "arrivals")
 
 _COMBINE = re.compile(r"^combine\(\s*([a-z0-9_]+)\s*,\s*([a-z0-9_]+)\s*\)$")
 
@@ -71,7 +79,7 @@ def parse_algorithm(name):
     naming the id and the allowed ones."""
     if not isinstance(name, str):
         raise ValueError(f"algorithm must be a string, got {name!r}")
-    allowed = ", ".join(ALGORITHMS) + ", combine(A,B)"
+    allowed = ", ".join(ALGORITHMS + ARRIVAL_ALGORITHMS) + ", combine(A,B)"
     m = _COMBINE.match(name.strip())
     ids = m.groups() if m else (name.strip(),)
     for part in ids:

@@ -6,19 +6,20 @@ from .algorithms import REGISTRY, parse_algorithm
 from .kernels._common import new_rng
 from .kernels.combine import combine_kernel
 from .truth import run_lfd
-from .validate import as_bits, as_pages, as_positive_int, as_seed
+from .validate import as_bits, as_budget, as_cache_size, as_pages, as_predictions, as_seed
 
 _EMPTY_FLAGS = np.empty(0, dtype=np.uint8)
 _EMPTY_EVICTED = np.empty(0, dtype=np.int64)
 
 
-def simulate(algorithm, pages, k, bits=None, seed=0, *, budget=None, switch_factor=2.0):
+def simulate(algorithm, pages, k, bits=None, seed=0, predictions=None, *, budget=None,
+             switch_factor=2.0):
     """Number of faults of ``algorithm`` on ``pages`` with a cache of ``k`` pages.
 
     Parameters
     ----------
     algorithm : str
-        A SPEC §3 id (``succinct_paging.ALGORITHMS``) or ``combine(A,B)``.
+        A SPEC §3 or §7 id (``succinct_paging.ALGORITHMS``) or ``combine(A,B)``.
     pages : 1-D integer array
         Page ids (non-negative); remapped densely if sparse.
     k : int >= 1
@@ -29,6 +30,10 @@ def simulate(algorithm, pages, k, bits=None, seed=0, *, budget=None, switch_fact
     seed : int >= 0
         Seed of randomized algorithms (same seed, same result). In
         ``combine(A,B)``, A runs with ``2*seed`` and B with ``2*seed+1``.
+    predictions : 1-D float array of the same length, optional
+        Predicted next-arrival times (SPEC §7; ``next_arrivals``,
+        ``noisy_arrivals``); required by ``blind_oracle``,
+        ``predictive_marker`` and ``lmarker``, ignored by the others.
     budget : int >= 1, optional
         ``followbits_robust``'s fault budget per k-phase (default ``2k``).
     switch_factor : float >= 1
@@ -41,43 +46,51 @@ def simulate(algorithm, pages, k, bits=None, seed=0, *, budget=None, switch_fact
 
     Notes
     -----
-    O(n) for every algorithm except ``opt`` (O(n log k)); combine runs both
-    parts. Raises ValueError naming the offending argument.
+    O(n) for every algorithm except ``opt`` and the SPEC §7 ones (O(n log k));
+    combine runs both parts. Raises ValueError naming the offending argument.
     """
     parsed = parse_algorithm(algorithm)
     pages, n_pages = as_pages(pages)
-    k = as_positive_int(k, "k")
+    k = as_cache_size(k, n_pages)
     seed = as_seed(seed)
-    budget = 2 * k if budget is None else as_positive_int(budget, "budget")
+    budget = as_budget(2 * k if budget is None else budget, pages.shape[0])
     if isinstance(switch_factor, bool) or not isinstance(switch_factor, (int, float)) or not switch_factor >= 1:
         raise ValueError(f"switch_factor must be a number >= 1, got {switch_factor!r}")
-    if parsed.prediction == "none":
+    if parsed.prediction in ("none", "arrivals"):
         bits = np.zeros(pages.shape[0], dtype=np.uint8)
     else:
         bits = as_bits(bits, pages.shape[0])
-    return run_parsed(parsed, pages, bits, k, n_pages, seed, budget, float(switch_factor))
+    if parsed.prediction == "arrivals":
+        predictions = as_predictions(predictions, pages.shape[0])
+    return run_parsed(parsed, pages, bits, k, n_pages, seed, budget, float(switch_factor),
+                      predictions=predictions)
 
 
-def run_parsed(parsed, pages, bits, k, n_pages, seed, budget, switch_factor):
+def run_parsed(parsed, pages, bits, k, n_pages, seed, budget, switch_factor, *, predictions=None):
     """Faults of a parsed algorithm (base or combine) on validated input."""
     if len(parsed.parts) == 1:
-        return run_kernel(parsed.parts[0], pages, bits, k, n_pages, seed, budget)
-    return run_combine(parsed.parts, pages, bits, k, n_pages, seed, budget, switch_factor)
+        return run_kernel(parsed.parts[0], pages, bits, k, n_pages, seed, budget,
+                          predictions=predictions)
+    return run_combine(parsed.parts, pages, bits, k, n_pages, seed, budget, switch_factor,
+                       predictions=predictions)
 
 
 def run_kernel(alg_id, pages, bits, k, n_pages, seed, budget,
-               flags=_EMPTY_FLAGS, evicted=_EMPTY_EVICTED):
-    """Faults of base algorithm ``alg_id`` on validated input (no checks)."""
+               flags=_EMPTY_FLAGS, evicted=_EMPTY_EVICTED, *, predictions=None):
+    """Faults of base algorithm ``alg_id`` on validated input (no checks;
+    ``predictions``: float64 next-arrival predictions, for kind "arrivals")."""
     if alg_id == "opt":
         return run_lfd(pages, n_pages, k, flags, evicted)[0]
     kernel = REGISTRY[alg_id].kernel
     rng = new_rng(seed)
+    if REGISTRY[alg_id].prediction == "arrivals":
+        return int(kernel(pages, bits, k, n_pages, rng, flags, evicted, predictions))
     if alg_id == "followbits_robust":
         return int(kernel(pages, bits, k, n_pages, rng, flags, evicted, budget))
     return int(kernel(pages, bits, k, n_pages, rng, flags, evicted))
 
 
-def run_combine(parts, pages, bits, k, n_pages, seed, budget, switch_factor):
+def run_combine(parts, pages, bits, k, n_pages, seed, budget, switch_factor, *, predictions=None):
     """Faults of ``combine(A,B)`` on validated input: runs A and B recording
     their evictions, then replays them (see :mod:`.kernels.combine`)."""
     n = pages.shape[0]
@@ -85,6 +98,7 @@ def run_combine(parts, pages, bits, k, n_pages, seed, budget, switch_factor):
     for j, alg_id in enumerate(parts):
         flags = np.zeros(n, dtype=np.uint8)
         evicted = np.full(n, -1, dtype=np.int64)
-        run_kernel(alg_id, pages, bits, k, n_pages, 2 * seed + j, budget, flags, evicted)
+        run_kernel(alg_id, pages, bits, k, n_pages, 2 * seed + j, budget, flags, evicted,
+                   predictions=predictions)
         records += [flags, evicted]
     return int(combine_kernel(pages, k, n_pages, *records, switch_factor))

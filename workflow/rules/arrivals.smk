@@ -1,0 +1,163 @@
+# Next-arrival predictions (SPEC §7): full-prediction and one-bit algorithms on
+# one noise axis σ. Config section `arrivals`; helpers in common.smk.
+
+
+rule arrivals_simulate:
+    """Noisy next-arrival predictions at every σ, the bits made from them, and
+    every configured algorithm, for every instance and replicate of one
+    family and k."""
+    input:
+        traces="results/traces/{family}.npz",
+    output:
+        "results/arrivals/runs/{family}/k{k}.parquet",
+    log:
+        "logs/arrivals/runs/{family}/k{k}.log",
+    params:
+        algorithms=config["arrivals"]["algorithms"],
+        sigmas=config["arrivals"]["sigmas"],
+        seeds=config["seeds"],
+        master_seed=config["master_seed"],
+        budget_factor=config["followbits_robust"]["budget_factor"],
+        switch_factor=config["combine"]["switch_factor"],
+    threads: 1
+    conda:
+        "../envs/pipeline.yaml"
+    script:
+        "../scripts/arrivals_simulate.py"
+
+
+rule arrivals_aggregate:
+    """Concatenate the next-arrival run tables (one row per run)."""
+    input:
+        arrival_run_tables(),
+    output:
+        parquet="results/arrivals/runs.parquet",
+        csv=report(
+            "results/arrivals/runs.csv",
+            caption="../report/arrivals_runs.rst",
+            category="Next-arrival predictions",
+        ),
+    log:
+        "logs/arrivals/aggregate.log",
+    params:
+        sort_keys=["trace_family", "k", "sigma", "instance", "seed", "algorithm"],
+    conda:
+        "../envs/pipeline.yaml"
+    script:
+        "../scripts/arrivals_aggregate.py"
+
+
+rule arrivals_plots:
+    """Ratio vs σ of one-bit and full-prediction algorithms, one figure per
+    family and k (one job: the figures are cheap, a job start is not)."""
+    input:
+        "results/arrivals/runs.parquet",
+    output:
+        png=[
+            report(
+                f"results/figures/arrivals_vs_sigma_{fam}_k{k}.png",
+                caption="../report/arrivals_vs_sigma.rst",
+                category="Next-arrival predictions",
+                subcategory=fam,
+                labels={"family": fam, "k": str(k), "figure": "ratio vs σ"},
+            )
+            for fam, k in arrival_family_ks()
+        ],
+        pdf=expand("results/figures/arrivals_vs_sigma_{fk}.pdf", fk=arrival_figure_keys()),
+    log:
+        "logs/figures/arrivals_vs_sigma.log",
+    params:
+        family_ks=arrival_family_ks(),
+        width=3.3 if config.get("plots", {}).get("layout") == "one_column" else 6.9,
+    conda:
+        "../envs/pipeline.yaml"
+    script:
+        "../scripts/plot_arrivals.py"
+
+
+rule learned_predictors:
+    """Learned one-bit predictors that see only the past: their η0, η1 and the
+    ratios of the discard-bit algorithms on their bits (real traces)."""
+    input:
+        traces=expand("results/traces/{family}.npz", family=sorted(config["learned"]["families"])),
+    output:
+        report(
+            "results/learned_predictors.csv",
+            caption="../report/learned_predictors.rst",
+            category="Next-arrival predictions",
+        ),
+    log:
+        "logs/learned_predictors.log",
+    params:
+        family_ks=[(fam, config["families"][fam]["k"]) for fam in sorted(config["learned"]["families"])],
+        predictors=config["learned"]["predictors"],
+        algorithms=config["learned"]["algorithms"],
+        min_count=config["learned"]["min_count"],
+        learning_rate=config["learned"]["learning_rate"],
+        seeds=config["seeds"],
+        master_seed=config["master_seed"],
+        budget_factor=config["followbits_robust"]["budget_factor"],
+        switch_factor=config["combine"]["switch_factor"],
+    conda:
+        "../envs/pipeline.yaml"
+    script:
+        "../scripts/learned_predictors.py"
+
+
+rule adversarial:
+    """Greedy adversarial placement of wrong bits vs the random models at the
+    same number of wrong bits, on short prefixes of a few instances."""
+    input:
+        traces=expand("results/traces/{family}.npz", family=sorted(config["adversarial"]["families"])),
+    output:
+        report(
+            "results/adversarial/runs.csv",
+            caption="../report/adversarial_runs.rst",
+            category="Adversarial wrong bits",
+        ),
+    log:
+        "logs/adversarial.log",
+    params:
+        family_ks=[(fam, config["families"][fam]["k"]) for fam in sorted(config["adversarial"]["families"])],
+        instances=config["adversarial"]["instances"],
+        length=config["adversarial"]["length"],
+        budgets=config["adversarial"]["budgets"],
+        kinds=config["adversarial"]["kinds"],
+        algorithms=config["adversarial"]["algorithms"],
+        seeds=config["adversarial"]["seeds"],
+        samples=config["adversarial"]["samples"],
+        max_candidates=config["adversarial"]["max_candidates"],
+        master_seed=config["master_seed"],
+        budget_factor=config["followbits_robust"]["budget_factor"],
+        switch_factor=config["combine"]["switch_factor"],
+    conda:
+        "../envs/pipeline.yaml"
+    script:
+        "../scripts/adversarial.py"
+
+
+rule plot_adversarial:
+    """Extra faults vs number of wrong bits, adversarial and random, per family and k."""
+    input:
+        "results/adversarial/runs.csv",
+    output:
+        png=[
+            report(
+                f"results/figures/adversarial_{fam}_k{k}.png",
+                caption="../report/adversarial.rst",
+                category="Adversarial wrong bits",
+                subcategory=fam,
+                labels={"family": fam, "k": str(k), "figure": "adversarial vs random"},
+            )
+            for fam, k in adversarial_family_ks()
+        ],
+        pdf=[f"results/figures/adversarial_{fam}_k{k}.pdf" for fam, k in adversarial_family_ks()],
+    log:
+        "logs/figures/adversarial.log",
+    params:
+        family_ks=adversarial_family_ks(),
+        width=3.3 if config.get("plots", {}).get("layout") == "one_column" else 6.9,
+    conda:
+        "../envs/pipeline.yaml"
+    script:
+        "../scripts/plot_adversarial.py"

@@ -1,0 +1,24 @@
+import os
+import sys
+
+sys.stderr = open(snakemake.log[0], "w")  # noqa: F821
+os.environ["NUMBA_NUM_THREADS"] = str(snakemake.threads)  # noqa: F821
+# One family and k under next-arrival predictions at every σ (SPEC §7).
+from succinct_paging.arrivals_experiment import run_arrivals_grid
+from succinct_paging.experiment import write_runs
+from succinct_paging.store import load_traces
+
+p = snakemake.params  # noqa: F821
+runs = run_arrivals_grid(
+    family=snakemake.wildcards.family,  # noqa: F821
+    traces=load_traces(snakemake.input.traces),  # noqa: F821
+    k=int(snakemake.wildcards.k),  # noqa: F821
+    algorithms=p.algorithms,
+    sigmas=p.sigmas,
+    replicates=p.seeds,
+    master_seed=p.master_seed,
+    budget_factor=p.budget_factor,
+    switch_factor=p.switch_factor,
+    progress=lambda line: print(line, file=sys.stderr, flush=True),
+)
+write_runs(runs, snakemake.output[0])  # noqa: F821
