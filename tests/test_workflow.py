@@ -5,38 +5,18 @@ and checks the runs table against the SPEC's guarantees, the incremental
 rerun promise (a new rate only adds jobs) and `snakemake --lint`.
 """
 
-import math
-import shutil
-import subprocess
-import sys
-from pathlib import Path
-
 import pandas as pd
 import pytest
 import yaml
 
-ROOT = Path(__file__).resolve().parents[1]
-TEST_CONFIG = ROOT / ".test" / "config" / "config.yaml"
-MIRROR = (ROOT / ".." / "shared" / "traces").resolve()
+from snakemake_run import MIRROR, TEST_CONFIG, planned_jobs, snakemake
 
 pytestmark = pytest.mark.skipif(not MIRROR.is_dir(), reason=f"trace mirror {MIRROR} not found")
 
 
-def snakemake(workdir, *args, config=TEST_CONFIG, check=True):
-    cmd = [sys.executable, "-m", "snakemake", "-s", str(ROOT / "Snakefile"), "-d", str(workdir),
-           "--configfile", str(config), *args]
-    proc = subprocess.run(cmd, capture_output=True, text=True)
-    if check and proc.returncode != 0:
-        raise AssertionError(f"snakemake failed ({proc.returncode}):\n{proc.stdout}\n{proc.stderr}")
-    return proc
-
-
-@pytest.fixture(scope="module")
-def finished_run(tmp_path_factory):
-    """One complete run of the tiny config; returns its working directory."""
-    workdir = tmp_path_factory.mktemp("run")
-    snakemake(workdir, "--cores", "2")
-    return workdir
+@pytest.fixture
+def finished_run(tiny_run):
+    return tiny_run
 
 
 def test_outputs_exist(finished_run):
@@ -78,28 +58,13 @@ def test_csv_matches_parquet(finished_run):
     assert (csv["faults"].to_numpy() == pq["faults"].to_numpy()).all()
 
 
-def _planned_jobs(dry_run_stdout):
-    """Job counts per rule from the 'Job stats' table of a dry run."""
-    counts, in_table = {}, False
-    for line in dry_run_stdout.splitlines():
-        parts = line.split()
-        if parts[:2] == ["job", "count"]:
-            in_table = True
-            continue
-        if in_table and len(parts) == 2 and parts[1].isdigit():
-            if parts[0] == "total":
-                break
-            counts[parts[0]] = int(parts[1])
-    return counts
-
-
 def test_new_rate_only_adds_its_jobs(finished_run, tmp_path):
-    assert _planned_jobs(snakemake(finished_run, "-n", "--cores", "1").stdout) == {}
+    assert planned_jobs(snakemake(finished_run, "-n", "--cores", "1").stdout) == {}
     config = yaml.safe_load(TEST_CONFIG.read_text())
     config["rates"] = config["rates"] + [0.3]
     new_config = tmp_path / "config.yaml"
     new_config.write_text(yaml.safe_dump(config))
-    counts = _planned_jobs(snakemake(finished_run, "-n", "--cores", "1", config=new_config).stdout)
+    counts = planned_jobs(snakemake(finished_run, "-n", "--cores", "1", config=new_config).stdout)
     n_family_k = sum(len(s["k"]) for s in config["families"].values())
     assert counts == {
         "simulate": n_family_k * len(config["error_models"]),

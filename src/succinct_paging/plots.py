@@ -10,6 +10,12 @@ pyplot): PNGs are rendered by the Agg backend and PDFs by the PDF backend
 whatever the caller's interactive backend is, and no global figure registry
 or backend setting is touched.
 
+Figures are sized for a paper (:data:`LAYOUTS`, config key ``plots.layout``):
+``two_column`` spans the text width of a two-column paper (6.9 in),
+``one_column`` fits one of its columns (3.3 in; panels are stacked); fonts
+are 6-8 pt, i.e. print size when included at 100 %. The PNG (200 dpi) is the
+same figure for screens.
+
 Each algorithm id has one colour and one marker in every figure: known ids
 take theirs from :data:`KNOWN_ALGORITHMS` in order, any other id is mapped
 into :data:`EXTRA_COLOURS` by a stable hash of its name, so it too keeps its
@@ -90,9 +96,9 @@ _MARKERS = ["o", "s", "^", "v", "D", "P", "X", "*", "<", ">", "h", "p"]
 
 #: Panel order and one-line meaning of each error model (SPEC §2).
 ERROR_MODELS = {
-    "flip": "each bit flipped with prob. r",
-    "false_keep": "each 1-bit (discard) becomes 0 with prob. r",
-    "false_discard": "each 0-bit (keep) becomes 1 with prob. r",
+    "flip": "every bit flipped w.p. r",
+    "false_keep": "1 (discard) → 0 (keep) w.p. r",
+    "false_discard": "0 (keep) → 1 (discard) w.p. r",
 }
 
 _RC = {
@@ -105,6 +111,59 @@ _RC = {
     "axes.spines.top": False,
     "axes.spines.right": False,
 }
+
+#: Paper layouts (config key ``plots.layout``): figure width in inches, font
+#: sizes in points (``font`` for labels and titles, ``small`` for ticks,
+#: legends and value labels), line width and marker size in points.
+LAYOUTS = {
+    # the full text width of a two-column paper (ICML: 6.75 in)
+    "two_column": {"width": 6.9, "font": 8.0, "small": 7.0, "line": 1.2, "marker": 3.5},
+    # one column of a two-column paper (ICML: 3.25 in); panels are stacked
+    "one_column": {"width": 3.3, "font": 7.0, "small": 6.0, "line": 1.0, "marker": 3.0},
+}
+
+#: Layout of the figures when none is given.
+DEFAULT_LAYOUT = "two_column"
+
+#: Resolution of the PNGs (the PDFs are vector graphics).
+PNG_DPI = 200
+
+
+def _layout(layout):
+    """The :data:`LAYOUTS` entry of ``layout`` (None: the default)."""
+    name = DEFAULT_LAYOUT if layout is None else str(layout)
+    if name not in LAYOUTS:
+        raise ValueError(f"layout {layout!r} is not one of {', '.join(LAYOUTS)}")
+    return dict(LAYOUTS[name], name=name)
+
+
+def _rc(spec):
+    """Matplotlib settings of a layout (fonts embedded as TrueType in the PDF)."""
+    f, s = spec["font"], spec["small"]
+    return {
+        **_RC,
+        "font.size": f,
+        "axes.titlesize": f,
+        "axes.labelsize": f,
+        "figure.titlesize": f + 1,
+        "legend.fontsize": s,
+        "legend.title_fontsize": s,
+        "xtick.labelsize": s,
+        "ytick.labelsize": s,
+        "axes.linewidth": 0.6,
+        "xtick.major.width": 0.6,
+        "ytick.major.width": 0.6,
+        "xtick.major.size": 3.0,
+        "ytick.major.size": 3.0,
+        "lines.linewidth": spec["line"],
+        "lines.markersize": spec["marker"],
+        "legend.handlelength": 1.8,
+        "legend.columnspacing": 1.2,
+        "legend.handletextpad": 0.5,
+        "hatch.linewidth": 0.6,
+        "figure.constrained_layout.h_pad": 0.03,
+        "figure.constrained_layout.w_pad": 0.03,
+    }
 
 #: Legend text of the pooled family ratio (SPEC §6).
 POOLED_LABEL = "Σ faults / Σ OPT over instances and seeds"
@@ -202,13 +261,18 @@ def _new_figure(width, height):
     return Figure(figsize=(width, height), layout="constrained")
 
 
-def _save(fig, out_stem):
-    """Write ``out_stem.pdf`` and ``out_stem.png`` atomically; return paths."""
+def _save(fig, out_stem, spec):
+    """Write ``out_stem.pdf`` and ``out_stem.png`` atomically; return paths.
+
+    ``spec`` is the figure's :func:`_layout`: ticks are created while
+    drawing, so its settings must hold then too.
+    """
     out_stem = os.fspath(out_stem)
     directory = os.path.dirname(os.path.abspath(out_stem))
     os.makedirs(directory, exist_ok=True)
     paths = []
-    with matplotlib.rc_context(_RC):
+    rc = _rc(spec)
+    with matplotlib.rc_context(rc):
         # Lay the figure out once and freeze it: both files then share one
         # layout, and the second save does not pay for it again.
         engine = fig.get_layout_engine()
@@ -220,8 +284,8 @@ def _save(fig, out_stem):
         fd, tmp = tempfile.mkstemp(prefix=".fig-", suffix=f".{ext}.tmp", dir=directory)
         os.close(fd)
         try:
-            with matplotlib.rc_context(_RC):
-                fig.savefig(tmp, format=ext, metadata=meta, dpi=150)
+            with matplotlib.rc_context(rc):
+                fig.savefig(tmp, format=ext, metadata=meta, dpi=PNG_DPI)
             _default_permissions(tmp)
             os.replace(tmp, path)
         except BaseException:
@@ -232,17 +296,18 @@ def _save(fig, out_stem):
     return paths
 
 
-def _placeholder(out_stem, title, message, subtitle=None):
+def _placeholder(out_stem, title, message, subtitle=None, layout=None):
     """A figure that only says why it is empty (Snakemake expects the file)."""
-    with matplotlib.rc_context(_RC):
-        fig = _new_figure(7.0, 3.0)
+    spec = _layout(layout)
+    with matplotlib.rc_context(_rc(spec)):
+        fig = _new_figure(spec["width"], 0.45 * spec["width"])
         ax = fig.add_subplot()
         ax.set_axis_off()
-        ax.text(0.5, 0.5, message, ha="center", va="center", fontsize=13, color="#444444", wrap=True)
+        ax.text(0.5, 0.5, message, ha="center", va="center", color="#444444", wrap=True)
         fig.suptitle(title)
         if subtitle:
             ax.set_title(subtitle)
-    return _save(fig, out_stem)
+    return _save(fig, out_stem, spec)
 
 
 def _legend_columns(groups, max_cols):
@@ -253,6 +318,10 @@ def _legend_columns(groups, max_cols):
     the line-style key never share a column. Returns ``(handles, ncols)``.
     """
     groups = [g for g in groups if g]
+    if len(groups) > max_cols:
+        # Too narrow to give each group its own column: one flat list.
+        flat = [h for g in groups for h in g]
+        return flat, max(1, min(max_cols, len(flat)))
     rows = max(3, max((len(g) for g in groups[-1:]), default=3))
     while sum(math.ceil(len(g) / rows) for g in groups) > max_cols:
         rows += 1
@@ -265,6 +334,29 @@ def _legend_columns(groups, max_cols):
 
 def _value_formatter():
     return FuncFormatter(lambda v, _pos: f"{v:g}")
+
+
+def _label_ticks_without_overlap(ax, values, axes_width_in, fontsize):
+    """Ticks at every x in ``values``, labels only where they do not overlap.
+
+    Positions are taken through the axis' scale (e.g. symlog) and limits;
+    the first and last ticks are always labelled, the others greedily from
+    the left. ``axes_width_in`` is the expected width of the axes in inches.
+    """
+    values = np.asarray(values, dtype=float)
+    scale = ax.xaxis.get_transform()
+    lo, hi = scale.transform(np.asarray(ax.get_xlim(), dtype=float))
+    pos = (scale.transform(values) - lo) / (hi - lo) * axes_width_in
+    texts = [f"{v:g}" for v in values]
+    half = [(len(t) * 0.6 * fontsize / 72.0 + 0.05) / 2.0 for t in texts]
+    keep = [i in (0, len(values) - 1) for i in range(len(values))]
+    last = 0
+    for i in range(1, len(values) - 1):
+        clear_left = pos[i] - half[i] >= pos[last] + half[last]
+        clear_right = pos[i] + half[i] <= pos[-1] - half[-1]
+        if clear_left and clear_right:
+            keep[i], last = True, i
+    ax.set_xticks(values, labels=[t if k else "" for t, k in zip(texts, keep)])
 
 
 def _set_log_y(ax):
@@ -311,10 +403,11 @@ def _spread_positions(targets, gap, lo=0.0, hi=1.0):
     return pos
 
 
-def _direct_labels(ax, items, log, lo, hi):
+def _direct_labels(ax, items, log, lo, hi, fontsize, gap=0.045):
     """Label horizontal lines at the right edge of ``ax`` without overlaps.
 
-    ``items`` are ``(y, text, colour)`` in data coordinates.
+    ``items`` are ``(y, text, colour)`` in data coordinates; ``gap`` is the
+    least distance of two labels as a fraction of the axes height.
     """
     if not items:
         return
@@ -323,10 +416,10 @@ def _direct_labels(ax, items, log, lo, hi):
     fr = sorted(((f(y) - f(lo)) / span, text, colour) for y, text, colour in items if y > 0 or not log)
     if not fr:
         return
-    pos = _spread_positions([p for p, _, _ in fr], gap=0.045, lo=0.02, hi=0.98)
+    pos = _spread_positions([p for p, _, _ in fr], gap=gap, lo=0.02, hi=0.98)
     for p, (_, text, colour) in zip(pos, fr):
         ax.text(1.02, p, text, transform=ax.transAxes, ha="left", va="center", color=colour,
-                fontsize=8, clip_on=False)
+                fontsize=fontsize, clip_on=False)
 
 
 # --------------------------------------------------------------------------
@@ -334,26 +427,30 @@ def _direct_labels(ax, items, log, lo, hi):
 # --------------------------------------------------------------------------
 
 
-def plot_ratio_vs_rate(summary, family, k, out_stem):
+def plot_ratio_vs_rate(summary, family, k, out_stem, layout=None):
     """Competitive ratio against error rate, one panel per error model.
 
     For each prediction-using algorithm: pooled ratio Σ faults / Σ OPT
     (solid, markers), a band between the per-seed minimum and maximum, and
     its bound ratio Σ bound / Σ OPT (dashed, same colour) where finite.
     Prediction-free baselines are horizontal dotted lines. The y axis starts
-    at 1 and is logarithmic when the shown range is large. Writes
-    ``out_stem.pdf`` and ``out_stem.png``; returns their paths.
+    at 1 and is logarithmic when the shown range is large. Panels sit side
+    by side in the ``two_column`` layout and are stacked in ``one_column``
+    (:data:`LAYOUTS`). Writes ``out_stem.pdf`` and ``out_stem.png``; returns
+    their paths.
     """
+    spec = _layout(layout)
+    narrow = spec["name"] == "one_column"
     sub = _select(summary, family, k)
-    title = f"{family}, k = {int(k)} — fault ratio vs prediction error rate"
+    title = f"{family}, k = {int(k)}: fault ratio vs prediction error rate"
     if sub is None or len(sub) == 0:
-        return _placeholder(out_stem, title, "no data for this trace family and k in this config")
+        return _placeholder(out_stem, title, "no data for this trace family and k in this config", layout=layout)
     base_mask = _is_baseline(sub)
     pred = sub[~base_mask]
     base = sub[base_mask]
     models = _error_model_order(pred["error_model"])
     if not models:
-        return _placeholder(out_stem, title, "no runs with predictions in this config")
+        return _placeholder(out_stem, title, "no runs with predictions in this config", layout=layout)
     pred_algs = _algorithm_order(pred["algorithm"])
     base_algs = _algorithm_order(base["algorithm"])
     base_ratio = {a: float(base.loc[base["algorithm"] == a, "ratio"].iloc[0]) for a in base_algs}
@@ -377,9 +474,47 @@ def plot_ratio_vs_rate(summary, family, k, out_stem):
     symlog = len(positive) >= 2 and positive.min() / positive.max() < 0.1
     pad = 0.03 * max(float(rates.max() - rates.min()), 0.1)
 
-    with matplotlib.rc_context(_RC):
-        fig = _new_figure(4.4 * len(models) + 1.2, 5.0)
-        axes = fig.subplots(1, len(models), sharey=True, squeeze=False)[0]
+    lw, ms = spec["line"], spec["marker"]
+    alg_handles = [
+        Line2D([], [], color=algorithm_colour(a), marker=algorithm_marker(a), linestyle="-",
+               linewidth=1.2 * lw, markersize=ms, label=a)
+        for a in pred_algs
+    ]
+    base_handles = [
+        Line2D([], [], color=algorithm_colour(a), linestyle=":", linewidth=1.1 * lw,
+               label=f"{a} (no predictions)")
+        for a in base_algs
+    ]
+    style_handles = [
+        Line2D([], [], color="#555555", linestyle="-", linewidth=1.2 * lw, label=POOLED_LABEL),
+        Patch(facecolor="#555555", alpha=0.25, label="range over seeds (min–max)"),
+        Line2D([], [], color="#555555", linestyle="--", linewidth=0.8 * lw,
+               label="proven upper bound (realised η0, η1)"),
+    ]
+    handles, ncols = _legend_columns([alg_handles, base_handles, style_handles], max_cols=2 if narrow else 4)
+    legend_rows = math.ceil(len(handles) / ncols)
+    # Heights in inches: the axes get a fixed share, titles, tick labels and
+    # the legend (rows of small text) come on top.
+    row_in = spec["small"] * 1.45 / 72.0
+    if narrow:
+        height = 1.55 * len(models) + 0.75 + legend_rows * row_in
+    else:
+        height = 2.35 + 0.75 + legend_rows * row_in
+
+    # Expected width of one panel: the figure less the y labels (and, side
+    # by side, the baseline names at the right).
+    if narrow:
+        axes_in = spec["width"] - 0.55
+    else:
+        axes_in = (spec["width"] - 0.55 - 0.45) / len(models) - 0.1
+
+    with matplotlib.rc_context(_rc(spec)):
+        fig = _new_figure(spec["width"], height)
+        if narrow:
+            axes = fig.subplots(len(models), 1, sharex=True, squeeze=False)[:, 0]
+        else:
+            axes = fig.subplots(1, len(models), sharey=True, squeeze=False)[0]
+        fig.suptitle(title)
         for i, (ax, model) in enumerate(zip(axes, models)):
             m = pred[pred["error_model"] == model]
             for alg in pred_algs:
@@ -397,57 +532,49 @@ def plot_ratio_vs_rate(summary, family, k, out_stem):
                     linewidth=0,
                 )
                 y = d["ratio"].to_numpy(dtype=float)
-                ax.plot(x, y, "-", color=c, marker=mk, markersize=5, linewidth=1.6)
+                ax.plot(x, y, "-", color=c, marker=mk, markersize=ms, linewidth=1.2 * lw)
                 b = d["bound_ratio"].to_numpy(dtype=float)
                 if np.isfinite(b).any():
-                    ax.plot(x, b, "--", color=c, linewidth=1.1, alpha=0.9)
+                    ax.plot(x, b, "--", color=c, linewidth=0.8 * lw, alpha=0.9)
             for alg in base_algs:
-                ax.axhline(base_ratio[alg], linestyle=":", color=algorithm_colour(alg), linewidth=1.5)
+                ax.axhline(base_ratio[alg], linestyle=":", color=algorithm_colour(alg), linewidth=1.1 * lw)
             desc = ERROR_MODELS.get(model, "")
-            ax.set_title(f"{family}, k = {int(k)} — error model: {model}" + (f"\n({desc})" if desc else ""))
+            sep = ": " if narrow else "\n"
+            ax.set_title(f"error model {model}" + (f"{sep}{desc}" if desc else ""))
             if symlog:
                 linthresh = float(positive.min())
                 ax.set_xscale("symlog", linthresh=linthresh, linscale=0.5)
-                ax.set_xticks(rates)
-                ax.xaxis.set_major_formatter(_value_formatter())
                 ax.xaxis.set_minor_locator(NullLocator())
                 ax.set_xlim(-0.15 * linthresh, float(rates.max()) * 1.15)
-                ax.set_xlabel(f"error rate r (log scale above {linthresh:g})")
+                _label_ticks_without_overlap(ax, rates, axes_in, spec["small"])
+                xlabel = f"error rate r (log scale above {linthresh:g})"
             else:
                 ax.set_xlim(float(rates.min()) - pad, float(rates.max()) + pad)
-                ax.set_xlabel("error rate r")
-            ax.grid(True, which="major", color="#dddddd", linewidth=0.6)
+                xlabel = "error rate r"
+            if not narrow or i == len(models) - 1:
+                ax.set_xlabel(xlabel)
+            ax.grid(True, which="major", color="#dddddd", linewidth=0.5)
             ax.set_axisbelow(True)
             if log:
                 _set_log_y(ax)
             ax.set_ylim(lo, hi)
-            if i == 0:
-                ax.set_ylabel("fault ratio ALG / OPT (pooled over instances)")
-        _direct_labels(
-            axes[-1],
-            [(base_ratio[a], a, algorithm_colour(a)) for a in base_algs if np.isfinite(base_ratio[a])],
-            log,
-            lo,
-            hi,
-        )
-
-        alg_handles = [
-            Line2D([], [], color=algorithm_colour(a), marker=algorithm_marker(a), linestyle="-", label=a)
-            for a in pred_algs
-        ]
-        base_handles = [
-            Line2D([], [], color=algorithm_colour(a), linestyle=":", linewidth=1.5,
-                   label=f"{a} (no predictions)")
-            for a in base_algs
-        ]
-        style_handles = [
-            Line2D([], [], color="#555555", linestyle="-", label=POOLED_LABEL),
-            Patch(facecolor="#555555", alpha=0.25, label="range over seeds (min–max)"),
-            Line2D([], [], color="#555555", linestyle="--", label="proven upper bound (realised η0, η1)"),
-        ]
-        handles, ncols = _legend_columns([alg_handles, base_handles, style_handles], max_cols=5)
+            if narrow or i == 0:
+                ax.set_ylabel("fault ratio ALG / OPT")
+        if not narrow:
+            # Name the dotted baselines where they end (one column has no room;
+            # its legend names them).
+            axes_in = 2.0 * 72.0
+            _direct_labels(
+                axes[-1],
+                [(base_ratio[a], a, algorithm_colour(a)) for a in base_algs if np.isfinite(base_ratio[a])],
+                log,
+                lo,
+                hi,
+                fontsize=spec["small"] - 0.5,
+                gap=1.2 * spec["small"] / axes_in,
+            )
         fig.legend(handles=handles, loc="outside lower center", ncols=ncols, frameon=False)
-    return _save(fig, out_stem)
+    return _save(fig, out_stem, spec)
 
 
 # --------------------------------------------------------------------------
@@ -455,13 +582,15 @@ def plot_ratio_vs_rate(summary, family, k, out_stem):
 # --------------------------------------------------------------------------
 
 
-def _bars(ax, rows, spread):
+def _bars(ax, rows, spread, spec):
     """Bars of pooled ratios with a per-instance overlay; return plotted values.
 
     ``rows``: ``(algorithm, ratio, is_baseline)`` in display order;
-    ``spread``: {algorithm: per-instance ratios}. Baseline bars are hatched.
-    Few instances are drawn as dots, many as a box plot.
+    ``spread``: {algorithm: per-instance ratios}; ``spec``: the
+    :func:`_layout`. Baseline bars are hatched. Few instances are drawn as
+    dots, many as a box plot.
     """
+    narrow = spec["name"] == "one_column"
     values = []
     for x, (alg, ratio, is_base) in enumerate(rows):
         c = algorithm_colour(alg)
@@ -473,7 +602,7 @@ def _bars(ax, rows, spread):
             alpha=0.45 if is_base else 0.8,
             edgecolor=c,
             hatch="//" if is_base else None,
-            linewidth=1.0,
+            linewidth=0.8,
         )
         values.append(ratio)
         pts = spread.get(alg, np.array([]))
@@ -491,44 +620,48 @@ def _bars(ax, rows, spread):
                 patch_artist=True,
                 flierprops={
                     "marker": ".",
-                    "markersize": 3,
+                    "markersize": 0.8 * spec["marker"],
                     "markerfacecolor": "#222222",
                     "markeredgecolor": "none",
                 },
-                medianprops={"color": "#222222"},
-                boxprops={"facecolor": "white", "edgecolor": "#222222", "alpha": 0.85},
-                whiskerprops={"color": "#222222"},
-                capprops={"color": "#222222"},
+                medianprops={"color": "#222222", "linewidth": 0.8},
+                boxprops={"facecolor": "white", "edgecolor": "#222222", "alpha": 0.85, "linewidth": 0.6},
+                whiskerprops={"color": "#222222", "linewidth": 0.6},
+                capprops={"color": "#222222", "linewidth": 0.6},
             )
         elif len(pts):
             # Deterministic jitter (golden-ratio sequence over the sorted
             # points): looks scattered, yet identical on every run.
             offs = ((np.arange(len(pts)) * 0.6180339887) % 1.0 - 0.5) * 0.24 if len(pts) > 1 else np.zeros(1)
-            ax.scatter(xs + offs, np.sort(pts), s=12, color="#222222", zorder=3, linewidths=0)
+            ax.scatter(xs + offs, np.sort(pts), s=spec["marker"] ** 2 * 0.6, color="#222222", zorder=3,
+                       linewidths=0)
         values.extend(pts.tolist())
         if np.isfinite(ratio):
+            # One column: bars are narrow, so the value stands upright.
             ax.annotate(
                 f"{ratio:.3g}",
                 (xl, ratio),
-                xytext=(0, 3),
+                xytext=(0, 2),
                 textcoords="offset points",
                 ha="center",
                 va="bottom",
-                fontsize=8,
+                rotation=90 if narrow else 0,
+                fontsize=spec["small"] - 1.0,
                 color="#222222",
                 zorder=5,
                 bbox={"facecolor": "white", "edgecolor": "none", "alpha": 0.7, "pad": 0.6},
             )
     ax.set_xticks(range(len(rows)))
-    ax.set_xticklabels([r[0] for r in rows], rotation=30, ha="right", rotation_mode="anchor")
+    ax.set_xticklabels([r[0] for r in rows], rotation=55 if narrow else 30, ha="right", rotation_mode="anchor")
     ax.set_xlim(-0.6, len(rows) - 0.4)
-    ax.grid(True, axis="y", color="#dddddd", linewidth=0.6)
+    ax.grid(True, axis="y", color="#dddddd", linewidth=0.5)
     ax.set_axisbelow(True)
     return values
 
 
-def _bar_figure(summary, runs, family, k, error_model, rate, out_stem, title, ref_lines):
+def _bar_figure(summary, runs, family, k, error_model, rate, out_stem, title, ref_lines, spec):
     """Shared body of the consistency and robustness figures."""
+    narrow = spec["name"] == "one_column"
     sub = _select(summary, family, k)
     chosen, _ = _at_rate(sub, error_model, rate)
     base_mask = _is_baseline(chosen)
@@ -547,14 +680,21 @@ def _bar_figure(summary, runs, family, k, error_model, rate, out_stem, title, re
     hi = float(fin.max()) if len(fin) else 2.0
     log = hi > LOG_THRESHOLD
 
-    with matplotlib.rc_context(_RC):
-        fig = _new_figure(max(6.0, 0.75 * len(rows) + 2.5), 5.2)
+    # Inches: the axes, the slanted algorithm names under it, the titles and
+    # the legend (2 columns, or 1 in the narrow layout) of 3-4 entries.
+    longest = max((len(r[0]) for r in rows), default=8)
+    names_in = longest * spec["small"] * 0.55 / 72.0 * (0.82 if narrow else 0.5) + 0.3
+    legend_rows = (len(ref_lines) + 3) if narrow else math.ceil((len(ref_lines) + 2) / 2) + 1
+    height = (2.0 if narrow else 2.2) + names_in + 0.55 + legend_rows * spec["small"] * 1.45 / 72.0
+
+    with matplotlib.rc_context(_rc(spec)):
+        fig = _new_figure(spec["width"], height)
         ax = fig.add_subplot()
-        _bars(ax, rows, spread)
+        _bars(ax, rows, spread, spec)
         handles = []
         for y, label, colour, style in ref_lines:
-            ax.axhline(y, color=colour, linestyle=style, linewidth=1.3, zorder=4)
-            handles.append(Line2D([], [], color=colour, linestyle=style, linewidth=1.3, label=label))
+            ax.axhline(y, color=colour, linestyle=style, linewidth=spec["line"], zorder=4)
+            handles.append(Line2D([], [], color=colour, linestyle=style, linewidth=spec["line"], label=label))
         if log:
             _set_log_y(ax)
             ax.set_ylim(0.8, hi * 1.5)
@@ -563,7 +703,7 @@ def _bar_figure(summary, runs, family, k, error_model, rate, out_stem, title, re
         ax.set_ylabel("fault ratio ALG / OPT")
         ax.set_xlabel("algorithm (hatched bars: no predictions)")
         rate_txt = f"r = {rate:g}, error model {error_model}"
-        ax.set_title(f"{family}, k = {int(k)} — {rate_txt}")
+        ax.set_title(f"{family}, k = {int(k)}: {rate_txt}")
         fig.suptitle(title)
         handles += [
             Patch(facecolor="#999999", edgecolor="#999999", label=POOLED_LABEL),
@@ -581,8 +721,8 @@ def _bar_figure(summary, runs, family, k, error_model, rate, out_stem, title, re
             else:
                 dot = Line2D([], [], color="#222222", marker=".", linestyle="none", label=spread_label)
                 handles.append(dot)
-        fig.legend(handles=handles, loc="outside lower center", ncols=2, frameon=False)
-    return _save(fig, out_stem)
+        fig.legend(handles=handles, loc="outside lower center", ncols=1 if narrow else 2, frameon=False)
+    return _save(fig, out_stem, spec)
 
 
 def _choose_error_model(summary, family, k, rate):
@@ -596,36 +736,40 @@ def _choose_error_model(summary, family, k, rate):
     return models[0] if models else None
 
 
-def plot_consistency(summary, runs, family, k, out_stem):
+def plot_consistency(summary, runs, family, k, out_stem, layout=None):
     """Perfect predictions (rate 0): pooled ratio per algorithm and baseline.
 
     Uses error model ``flip`` if it has rate-0 rows, otherwise the first other
     model that does (at rate 0 every model gives the true bits). Bars are the
     pooled ratios, the overlay the per-instance ratios from ``runs`` (may be
     None); horizontal lines at 1 (OPT) and 2 (MARK&PREDICT's bound).
-    Writes a placeholder figure if there is no rate 0. Returns the paths.
+    Writes a placeholder figure if there is no rate 0. ``layout``: see
+    :data:`LAYOUTS`. Returns the paths.
     """
+    spec = _layout(layout)
     title = "Consistency: perfect predictions"
     model = _choose_error_model(summary, family, k, 0.0)
     if model is None:
         return _placeholder(
-            out_stem, title, "no data for rate 0 in this config", subtitle=f"{family}, k = {int(k)}"
+            out_stem, title, "no data for rate 0 in this config", subtitle=f"{family}, k = {int(k)}",
+            layout=layout,
         )
     refs = [
         (1.0, "OPT", "#000000", "-"),
         (2.0, "MARK&PREDICT bound 2·OPT", "#2ca02c", "--"),
     ]
-    return _bar_figure(summary, runs, family, k, model, 0.0, out_stem, title, refs)
+    return _bar_figure(summary, runs, family, k, model, 0.0, out_stem, title, refs, spec)
 
 
-def plot_robustness(summary, runs, family, k, out_stem):
+def plot_robustness(summary, runs, family, k, out_stem, layout=None):
     """All predictions wrong (rate 1, error model ``flip``).
 
     Bars per algorithm plus baselines with a per-instance overlay; lines at
     k (deterministic lower bound) and 2H_k (randomized marking bound); log y
     when the range is large. Writes a placeholder figure if the config has no
-    flip rows at rate 1. Returns the paths.
+    flip rows at rate 1. ``layout``: see :data:`LAYOUTS`. Returns the paths.
     """
+    spec = _layout(layout)
     title = "Robustness: all predictions wrong"
     sub = _select(summary, family, k)
     has = False
@@ -639,13 +783,14 @@ def plot_robustness(summary, runs, family, k, out_stem):
             title,
             "no data for rate 1 (error model flip) in this config",
             subtitle=f"{family}, k = {int(k)}",
+            layout=layout,
         )
     h2 = 2.0 * harmonic(int(k))
     refs = [
         (float(k), f"k = {int(k)}: deterministic lower bound", "#000000", "-"),
         (h2, f"2H_k = {h2:.3g}: randomized marking bound", "#9467bd", "--"),
     ]
-    return _bar_figure(summary, runs, family, k, "flip", 1.0, out_stem, title, refs)
+    return _bar_figure(summary, runs, family, k, "flip", 1.0, out_stem, title, refs, spec)
 
 
 # --------------------------------------------------------------------------
@@ -659,20 +804,66 @@ def figure_stems(family, k, out_dir):
     return [os.path.join(os.fspath(out_dir), f"{name}_{family}_k{int(k)}") for name in names]
 
 
-def plot_family(summary, runs, family, k, out_dir):
+def plot_family(summary, runs, family, k, out_dir, layout=None):
     """Write the three figures of ``family`` at cache size ``k`` to ``out_dir``.
 
     Files: ``ratio_vs_rate_<family>_k<k>``, ``consistency_<family>_k<k>``,
-    ``robustness_<family>_k<k>``, each ``.pdf`` and ``.png``. A figure without
-    data is still written, saying what is missing. Returns the six paths.
+    ``robustness_<family>_k<k>``, each ``.pdf`` and ``.png``, sized for the
+    paper ``layout`` (:data:`LAYOUTS`; default ``two_column``). A figure
+    without data is still written, saying what is missing. Returns the six
+    paths.
     """
+    _layout(layout)  # reject a bad layout before drawing anything
     os.makedirs(os.fspath(out_dir), exist_ok=True)
     s_rate, s_cons, s_rob = figure_stems(family, k, out_dir)
     paths = []
-    paths += plot_ratio_vs_rate(summary, family, k, s_rate)
-    paths += plot_consistency(summary, runs, family, k, s_cons)
-    paths += plot_robustness(summary, runs, family, k, s_rob)
+    paths += plot_ratio_vs_rate(summary, family, k, s_rate, layout=layout)
+    paths += plot_consistency(summary, runs, family, k, s_cons, layout=layout)
+    paths += plot_robustness(summary, runs, family, k, s_rob, layout=layout)
     return paths
+
+
+#: What each figure of :func:`plot_family` shows, for the gallery index.
+FIGURE_BLURBS = {
+    "ratio_vs_rate": (
+        "Fault ratio ALG / OPT against the error rate, one panel per error model; dashed: each "
+        "algorithm's proven bound at the realised η0, η1; dotted: algorithms without predictions."
+    ),
+    "consistency": (
+        "Perfect predictions: FOLLOWBITS and MARK0 pay exactly OPT, MARK&PREDICT stays below 2·OPT; "
+        "hatched bars: algorithms without predictions; dots: single instances."
+    ),
+    "robustness": (
+        "Every predicted bit wrong: algorithms that follow the bits blindly can be as bad as k·OPT "
+        "or worse, combine(A, B) stays within a constant of the better of A and B (lines: k and 2H_k)."
+    ),
+}
+
+
+def gallery_index(file_names):
+    """Markdown index of gallery figures (``<figure>_<family>_k<k>.png``).
+
+    One heading, then per figure an image link and what it shows
+    (:data:`FIGURE_BLURBS`). Written by the workflow's ``gallery`` rule to
+    ``docs/figures/README.md``.
+    """
+    out = [
+        "# Gallery",
+        "",
+        "Generated by `snakemake --cores 2 gallery` (rule `gallery`) from the workflow's",
+        "figures; do not edit by hand. The README shows these figures.",
+        "",
+    ]
+    for name in file_names:
+        stem = os.path.splitext(os.path.basename(name))[0]
+        kind = next((f for f in FIGURE_BLURBS if stem.startswith(f + "_")), None)
+        rest = stem[len(kind) + 1 :] if kind else stem
+        family, _, k = rest.rpartition("_k")
+        label = f"{kind.replace('_', ' ') if kind else stem}: {family}, k = {k}" if kind else stem
+        out += [f"## {label}", "", f"![{label}]({os.path.basename(name)})", ""]
+        if kind:
+            out += [FIGURE_BLURBS[kind], ""]
+    return "\n".join(out)
 
 
 __all__ = [
@@ -686,4 +877,8 @@ __all__ = [
     "plot_robustness",
     "plot_family",
     "figure_stems",
+    "LAYOUTS",
+    "DEFAULT_LAYOUT",
+    "FIGURE_BLURBS",
+    "gallery_index",
 ]

@@ -14,6 +14,8 @@ import tempfile
 import numpy as np
 import pandas as pd
 
+from succinct_paging.errors import ERROR_MODELS
+
 #: One summary row per combination of these columns.
 KEYS = ["trace_family", "k", "algorithm", "prediction", "error_model", "rate"]
 
@@ -226,6 +228,154 @@ def per_instance_ratios(runs):
     return agg[cols + ["ratio"]]
 
 
+# --------------------------------------------------------------------------
+# LaTeX (booktabs) table for a paper
+# --------------------------------------------------------------------------
+
+#: Preference order of the LaTeX table's error model (flip first: its rate 1
+#: is the all-wrong predictor).
+LATEX_ERROR_MODELS = ERROR_MODELS
+
+
+_TEX_SPECIAL = str.maketrans({
+    "\\": r"\textbackslash{}", "&": r"\&", "%": r"\%", "$": r"\$", "#": r"\#", "_": r"\_",
+    "{": r"\{", "}": r"\}", "~": r"\textasciitilde{}", "^": r"\textasciicircum{}",
+})
+
+
+def _tex_escape(text):
+    """Escape LaTeX's special characters in an id or family name."""
+    return str(text).translate(_TEX_SPECIAL)
+
+
+def _tex_ratio(value):
+    """A ratio with two decimals (three significant digits above 100); -- if NaN."""
+    if not np.isfinite(value):
+        return "--"
+    if abs(value) >= 1000:
+        return f"{value:.0f}"
+    if abs(value) >= 100:
+        return f"{value:.1f}"
+    return f"{value:.2f}"
+
+
+def latex_table(summary, family, k, error_model=None):
+    """Booktabs LaTeX table of the pooled ratios of one family and cache size.
+
+    Parameters
+    ----------
+    summary : pandas.DataFrame
+        A :func:`family_ratios` frame (or :func:`read_summary` of its CSV).
+    family, k :
+        The trace family and cache size to tabulate.
+    error_model : str, optional
+        Whose rates make the columns; default the first of
+        :data:`LATEX_ERROR_MODELS` present for this family and k.
+
+    Returns
+    -------
+    str
+        A ``table*`` environment (full text width in a two-column paper, a
+        plain table otherwise; needs ``\\usepackage{booktabs}``) with one row
+        per algorithm: those using predictions first, one column per error
+        rate of ``error_model``; then, under a ``\\midrule``, the
+        prediction-free algorithms, whose single ratio spans all columns.
+        Values are Σ faults / Σ OPT over instances and seeds (SPEC §6).
+        Caption and ``\\label{tab:summary-<family>-k<k>}`` are included.
+        Deterministic: the same summary gives the same bytes.
+    """
+    sub = summary[(summary["trace_family"].astype(str) == str(family))
+                  & (pd.to_numeric(summary["k"]).astype("int64") == int(k))]
+    if len(sub) == 0:
+        raise ValueError(f"no summary rows for family {family!r} and k={k}")
+    rate = _as_float(sub["rate"])
+    base = sub[(sub["prediction"].astype(str) == "none") | np.isnan(rate)]
+    pred = sub[~sub.index.isin(base.index)]
+    models = [m for m in LATEX_ERROR_MODELS if m in set(pred["error_model"].astype(str))]
+    models += sorted(set(pred["error_model"].astype(str)) - set(models))
+    if error_model is None:
+        error_model = models[0] if models else None
+    elif error_model not in models:
+        raise ValueError(f"error model {error_model!r} has no rows for {family!r}, k={k}; have {models}")
+    pred = pred[pred["error_model"].astype(str) == str(error_model)]
+    rates = sorted(set(_as_float(pred["rate"]).tolist()))
+    n_cols = max(len(rates), 1)
+
+    def order(frame):
+        # Configured (first-seen) order would depend on the CSV; use the ids' order.
+        from succinct_paging.plots import _algorithm_order  # local: plots imports this module
+
+        return _algorithm_order(frame["algorithm"].astype(str))
+
+    lines = []
+    for alg in order(pred):
+        d = pred[pred["algorithm"].astype(str) == alg]
+        by_rate = dict(zip(_as_float(d["rate"]).tolist(), _as_float(d["ratio"]).tolist()))
+        cells = [_tex_ratio(by_rate.get(r, np.nan)) for r in rates]
+        lines.append(rf"\texttt{{{_tex_escape(alg)}}} & " + " & ".join(cells) + r" \\")
+    base_lines = []
+    for alg in order(base):
+        value = _as_float(base.loc[base["algorithm"].astype(str) == alg, "ratio"])[0]
+        base_lines.append(rf"\texttt{{{_tex_escape(alg)}}} & \multicolumn{{{n_cols}}}{{c}}{{{_tex_ratio(value)}}} \\")
+
+    instances = int(sub["instances"].max()) if "instances" in sub else 0
+    seeds = int(sub["seeds"].max()) if "seeds" in sub else 0
+    fam, model = _tex_escape(family), _tex_escape(error_model) if error_model else ""
+    caption = (
+        rf"Fault ratio $\sum \mathrm{{faults}} / \sum \mathrm{{OPT}}$ on \texttt{{{fam}}}, $k = {int(k)}$,"
+        rf" pooled over {instances} instance{'s' if instances != 1 else ''}"
+        rf" and {seeds} seed{'s' if seeds != 1 else ''}"
+    )
+    if rates:
+        caption += rf", against the error rate $r$ of error model \texttt{{{model}}}"
+    if base_lines:
+        caption += "; below the rule, the algorithms without predictions"
+    caption += "."
+    header = (r"algorithm & " + " & ".join(f"{r:g}" for r in rates) + r" \\") if rates else r"algorithm & ratio \\"
+    out = [
+        "% Generated by the succinct-paging workflow (rule latex_table); needs \\usepackage{booktabs}.",
+        # table*: one column per rate is wider than a column of a two-column
+        # paper; in a one-column document table* is a plain table.
+        r"\begin{table*}[t]",
+        r"\centering",
+        r"\small",
+        r"\setlength{\tabcolsep}{4pt}",
+        rf"\caption{{{caption}}}",
+        rf"\label{{tab:summary-{str(family).replace('_', '-')}-k{int(k)}}}",
+        r"\begin{tabular}{l" + "r" * n_cols + "}",
+        r"\toprule",
+    ]
+    if rates:
+        out += [rf" & \multicolumn{{{n_cols}}}{{c}}{{error rate $r$ (\texttt{{{model}}})}} \\",
+                rf"\cmidrule(lr){{2-{n_cols + 1}}}"]
+    out += [header, r"\midrule"]
+    out += lines
+    if lines and base_lines:
+        out.append(r"\midrule")
+    out += base_lines
+    out += [r"\bottomrule", r"\end{tabular}", r"\end{table*}", ""]
+    return "\n".join(out)
+
+
+def write_latex_table(summary, family, k, path, error_model=None):
+    """Write :func:`latex_table` to ``path`` atomically; return the text."""
+    text = latex_table(summary, family, k, error_model=error_model)
+    path = os.fspath(path)
+    directory = os.path.dirname(os.path.abspath(path))
+    os.makedirs(directory, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=".table-", suffix=".tex.tmp", dir=directory)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
+            fh.write(text)
+        _default_permissions(tmp)
+        os.replace(tmp, path)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise
+    return text
+
+
 __all__ = [
     "KEYS",
     "SUMMARY_COLUMNS",
@@ -234,4 +384,6 @@ __all__ = [
     "write_summary",
     "read_summary",
     "per_instance_ratios",
+    "latex_table",
+    "write_latex_table",
 ]

@@ -1,4 +1,6 @@
-sys.stderr = open(snakemake.log[0], "w")  # noqa: F821  (sys and snakemake come from Snakemake's preamble)
+import sys
+
+sys.stderr = open(snakemake.log[0], "w")  # noqa: F821 (snakemake comes from Snakemake)
 # The three figures of one trace family and k (SPEC §6): ratio vs error rate,
 # consistency (rate 0) and robustness (rate 1), each as PDF and PNG.
 import os
@@ -17,7 +19,7 @@ if any(os.path.dirname(p) != out_dir for p in outputs):
 
 summary = read_summary(snakemake.input.summary)  # noqa: F821
 runs = pd.read_parquet(snakemake.input.runs)  # noqa: F821
-written = plot_family(summary, runs, family, k, out_dir)
+written = plot_family(summary, runs, family, k, out_dir, layout=snakemake.params.layout)  # noqa: F821
 
 # Fail loudly if the rule's declared outputs and the library's names drift apart.
 missing = sorted(set(outputs) - {os.path.abspath(p) for p in written})

@@ -1,4 +1,6 @@
-sys.stderr = open(snakemake.log[0], "w")  # noqa: F821  (sys and snakemake come from Snakemake's preamble)
+import sys
+
+sys.stderr = open(snakemake.log[0], "w")  # noqa: F821 (snakemake comes from Snakemake)
 # Family ratios (SPEC §6) of the runs table: Σ faults / Σ OPT per trace family,
 # k, algorithm and error setting, with seed range and per-instance quartiles.
 import pandas as pd
