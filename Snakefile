@@ -17,6 +17,8 @@ include: "workflow/rules/truth.smk"
 include: "workflow/rules/simulate.smk"
 include: "workflow/rules/aggregate.smk"
 include: "workflow/rules/plots.smk"
+include: "workflow/rules/proofs.smk"
+include: "workflow/rules/arrivals.smk"
 
 
 localrules:

@@ -25,3 +25,24 @@ rule summarize:
         "../envs/pipeline.yaml"
     script:
         "../scripts/summarize.py"
+
+
+rule latex_table:
+    """Pooled ratios of one family and k as a booktabs LaTeX table, for a paper."""
+    input:
+        summary="results/summary.csv",
+    output:
+        tex=report(
+            "results/tables/summary_{family}_k{k}.tex",
+            caption="../report/latex_table.rst",
+            category="Tables",
+            subcategory="LaTeX",
+            labels={"family": "{family}", "k": "{k}", "table": "LaTeX (booktabs)"},
+        ),
+    log:
+        "logs/tables/{family}_k{k}.log",
+    localrule: True
+    conda:
+        "../envs/pipeline.yaml"
+    script:
+        "../scripts/latex_table.py"

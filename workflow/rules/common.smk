@@ -1,5 +1,6 @@
 # Config validation, wildcard constraints and the helpers that turn the config
 # into file lists. Rules live in the other .smk files.
+import json
 import os
 import sys
 from pathlib import Path
@@ -12,7 +13,7 @@ sys.path.insert(0, _SRC)
 os.environ.update(PYTHONPATH=os.pathsep.join(p for p in (_SRC, os.environ.get("PYTHONPATH")) if p))
 
 from succinct_paging.algorithms import parse_algorithm
-from succinct_paging.config import ConfigError, check_config
+from succinct_paging.config import REAL_FAMILIES, ConfigError, check_config
 
 try:
     check_config(config, Path(workflow.basedir) / "workflow/schemas/config.schema.yaml", workflow.basedir)
@@ -24,7 +25,7 @@ wildcard_constraints:
     family="[A-Za-z][A-Za-z0-9_]*",
     k="[0-9]+",
     model="flip|false_keep|false_discard",
-    rate="[0-9]+\.[0-9]+(e-[0-9]+)?",
+    rate="[0-9]+(\.[0-9]+)?(e-[0-9]+)?",
 
 
 FIGURES = ("ratio_vs_rate", "consistency", "robustness")
@@ -72,8 +73,85 @@ def figure_files():
     ]
 
 
+def latex_tables():
+    return [f"results/tables/summary_{fam}_k{k}.tex" for fam, k in family_ks()]
+
+
 def get_final_output():
-    return ["results/runs.parquet", "results/runs.csv", "results/summary.csv"] + figure_files()
+    return ["results/runs.parquet", "results/runs.csv", "results/summary.csv"] + figure_files() + latex_tables() + proof_outputs() + arrival_outputs()
+
+
+def arrival_family_ks():
+    """(family, k) pairs of the arrivals section (SPEC §7), sorted (they are
+    params of one job: the order must not depend on the config's key order)."""
+    chosen = set(config["arrivals"]["families"])
+    return sorted((fam, k) for fam, k in family_ks() if fam in chosen)
+
+
+def arrival_run_tables():
+    return [f"results/arrivals/runs/{fam}/k{k}.parquet" for fam, k in arrival_family_ks()]
+
+
+def arrival_figure_keys():
+    """``<family>_k<k>`` of every ratio-vs-σ figure."""
+    return [f"{fam}_k{k}" for fam, k in arrival_family_ks()]
+
+
+def arrival_outputs():
+    """Outputs of workflow/rules/arrivals.smk: the next-arrival runs table and
+    one ratio-vs-σ figure per family and k; the learned-predictor table."""
+    out = []
+    if arrival_family_ks():
+        out += ["results/arrivals/runs.parquet", "results/arrivals/runs.csv"]
+        out += [f"results/figures/arrivals_vs_sigma_{fk}.{ext}" for fk in arrival_figure_keys() for ext in ("pdf", "png")]
+    if config["learned"]["families"]:
+        out.append("results/learned_predictors.csv")
+    if adversarial_family_ks():
+        out.append("results/adversarial/runs.csv")
+        out += [f"results/figures/adversarial_{fam}_k{k}.{ext}" for fam, k in adversarial_family_ks() for ext in ("pdf", "png")]
+    return out
+
+
+def adversarial_family_ks():
+    """(family, k) pairs of the adversarial section, sorted."""
+    chosen = set(config["adversarial"]["families"])
+    return sorted((fam, k) for fam, k in family_ks() if fam in chosen)
+
+
+def proof_outputs():
+    """Lower-bound families, fitted constants and the followbits_robust search."""
+    tables = ["lower_bounds.csv", "fitted_constants.csv", "fitted_constants.md", "robust_search.csv", "robust_search.md"]
+    figures = [f"figures/{name}.{ext}" for name in ("lower_bounds", "fitted_constants") for ext in ("pdf", "png")]
+    return [f"results/{f}" for f in tables + figures]
+
+
+#: Figures a newcomer should see first (rule gallery copies them to docs/figures/
+#: for the README), as (figure, family, k) of the default config.
+GALLERY = (
+    ("ratio_vs_rate", "brightkite", 10),
+    ("ratio_vs_rate", "zipf", 100),
+    ("consistency", "citibike", 100),
+    ("robustness", "loop", 10),
+)
+
+
+def gallery_figures():
+    """Names (no extension) of the gallery figures this config produces: those
+    of :data:`GALLERY` it has, else the first family's ratio vs rate figure."""
+    have = set(family_ks())
+    names = [f"{fig}_{fam}_k{k}" for fig, fam, k in GALLERY if (fam, k) in have]
+    if not names:
+        fam, k = family_ks()[0]
+        names = [f"ratio_vs_rate_{fam}_k{k}"]
+    return names
+
+
+def trace_spec(family):
+    """The keys of a family that its traces depend on, as canonical JSON (so
+    that adding a k or reordering keys does not rerun the trace job)."""
+    spec = config["families"][family]
+    keys = ("generator", "instances", "length", "params", "path", "glob")
+    return json.dumps({key: spec[key] for key in keys if key in spec}, sort_keys=True)
 
 
 def mirror_dir():
@@ -83,10 +161,14 @@ def mirror_dir():
 
 def trace_inputs(wildcards):
     """Files a family's trace job reads, so that Snakemake reruns it when they
-    change: the user's own files, or the fetch rule's output."""
+    change: the user's own files, the mirror's files, or the fetch rule's output."""
     spec = config["families"][wildcards.family]
-    if spec["generator"] == "files":
+    gen = spec["generator"]
+    if gen == "files":
         return sorted(str(p) for p in Path(spec["path"]).glob(spec["glob"]) if p.is_file())
-    if config["traces"]["fetch"] and spec["generator"] in ("brightkite", "citibike"):
-        return [f"results/mirror/{spec['generator']}"]
+    if gen in REAL_FAMILIES:
+        if config["traces"]["fetch"]:
+            return [f"results/mirror/{gen}"]
+        folder = Path(config["traces"]["mirror"]) / gen
+        return sorted(str(p) for p in folder.iterdir() if p.is_file())
     return []

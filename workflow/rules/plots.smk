@@ -30,7 +30,27 @@ rule plot_family:
         "results/figures/robustness_{family}_k{k}.pdf",
     log:
         "logs/figures/{family}_k{k}.log",
+    params:
+        layout=config["plots"]["layout"],
     conda:
         "../envs/pipeline.yaml"
     script:
         "../scripts/plot_family.py"
+
+
+rule gallery:
+    """Copy the figures a newcomer should see first into docs/figures/ (tracked,
+    shown in the README) with a Markdown index. Not part of `all`:
+    run `snakemake --cores 2 gallery` on the default config."""
+    input:
+        expand("results/figures/{name}.png", name=gallery_figures()),
+    output:
+        figures=expand("docs/figures/{name}.png", name=gallery_figures()),
+        index="docs/figures/README.md",
+    log:
+        "logs/gallery.log",
+    localrule: True
+    conda:
+        "../envs/pipeline.yaml"
+    script:
+        "../scripts/gallery.py"

@@ -7,7 +7,7 @@ rule traces:
     log:
         "logs/traces/{family}.log",
     params:
-        spec=lambda wc: config["families"][wc.family],
+        spec=lambda wc: trace_spec(wc.family),
         mirror=mirror_dir(),
         verify=config["traces"]["verify_checksums"],
         master_seed=config["master_seed"],

@@ -1,3 +1,4 @@
+import json
 import sys
 
 sys.stderr = open(snakemake.log[0], "w")
@@ -7,7 +8,7 @@ from succinct_paging.store import save_traces
 
 traces = make_family(
     snakemake.wildcards.family,
-    snakemake.params.spec,
+    json.loads(snakemake.params.spec),
     snakemake.params.mirror,
     snakemake.params.verify,
     snakemake.params.master_seed,
