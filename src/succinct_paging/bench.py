@@ -35,7 +35,8 @@ A measurement, not a test: it asserts nothing about speed. What it measures:
    largest single process (GNU time). And the per-job overhead:
    the time per job of a Snakefile of no-op ``script:`` jobs that import
    :mod:`succinct_paging.experiment` like the real scripts (run minus
-   dry run, divided by the number of jobs).
+   dry run, divided by the number of jobs); and the warm run's wall time per
+   rule, from the Snakemake log.
 
 Results: CSV files in ``--out`` (default ``results/benchmarks``), and
 ``benchmarks.md`` rendering every CSV present there. ``--quick`` uses small
@@ -146,6 +147,7 @@ def timed(fn, repeats):
 
 
 def bench_kernels(workloads, repeats, log=print):
+    """Throughput of every algorithm of ``KERNELS`` on every workload (item 1)."""
     rows = []
     for w in workloads:
         for alg in KERNELS:
@@ -186,6 +188,7 @@ def _lcs_once(lcs, policy, path, k, hashpower):
 
 
 def bench_libcachesim(workloads, repeats=5, log=print):
+    """libCacheSim's LRU, FIFO and Belady against ours on the same arrays (item 2)."""
     import libcachesim as lcs
 
     rows = []
@@ -249,6 +252,7 @@ def _probe(algorithms):
 
 
 def _run_probe(algorithms, cache_dir):
+    """:func:`_probe` in a fresh interpreter whose numba cache is ``cache_dir``."""
     env = dict(os.environ, NUMBA_CACHE_DIR=str(cache_dir))
     proc = subprocess.run([sys.executable, "-m", "succinct_paging.bench", "--probe", ";".join(algorithms)],
                           env=env, capture_output=True, text=True, check=True)
@@ -256,6 +260,7 @@ def _run_probe(algorithms, cache_dir):
 
 
 def bench_compile(log=print):
+    """Cold and warm JIT time of each algorithm, and of all in one process (item 3)."""
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
         for i, group in enumerate([[a] for a in KERNELS] + [KERNELS]):
@@ -339,7 +344,35 @@ def _sample_peak_rss(proc):
     return peak
 
 
+def job_times(workdir):
+    """Per-rule job count and wall seconds of the last Snakemake run in
+    ``workdir``, from its log (start and finish stamps, 1 s resolution)."""
+    logs = sorted((Path(workdir) / ".snakemake" / "log").glob("*.snakemake.log"))
+    if not logs:
+        return pd.DataFrame(columns=["rule", "jobs", "seconds", "max_seconds"])
+    stamp, rule, start, spans = None, None, {}, []
+    for line in logs[-1].read_text().splitlines():
+        line = line.strip()
+        if line.startswith("[") and line.endswith("]"):
+            stamp = datetime.datetime.strptime(line[1:-1], "%a %b %d %H:%M:%S %Y")
+        elif line.startswith(("rule ", "localrule ")) and line.endswith(":"):
+            rule = line.split()[1][:-1]
+        elif line.startswith("jobid:") and rule:
+            start[line.split()[1]] = (rule, stamp)
+            rule = None
+        elif line.startswith("Finished jobid:"):
+            job = line.split()[2]
+            if job in start:
+                name, t0 = start.pop(job)
+                spans.append((name, (stamp - t0).total_seconds()))
+    df = pd.DataFrame(spans, columns=["rule", "seconds"])
+    return (df.groupby("rule")["seconds"].agg(jobs="size", seconds="sum", max_seconds="max")
+            .reset_index().sort_values("seconds", ascending=False))
+
+
 def bench_pipeline(configfile, cores=2, n_noop=20, log=print):
+    """Item 4: ``(runs, rules)`` tables — wall time and memory of the
+    pipeline (cold, warm), start-up and per-job overhead; time per rule."""
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
@@ -347,12 +380,16 @@ def bench_pipeline(configfile, cores=2, n_noop=20, log=print):
         base = ["-s", str(REPO / "Snakefile"), "--configfile", str(configfile), "--cores", str(cores)]
         for label in ("cold numba cache", "warm numba cache"):
             workdir = tmp / label.split()[0]
+            load = os.getloadavg()[0]
             sec, peak, single = _run_measured([sys.executable, "-m", "snakemake", *base, "-d", str(workdir)], env)
             jobs = sum(1 for _ in (workdir / "logs").rglob("*.log"))
             rows.append(dict(measure=f"{Path(configfile).name}, {label}", seconds=sec, jobs=jobs,
-                             peak_total_rss_gib=peak / 2**30, peak_process_rss_gib=single / 2**30))
+                             peak_total_rss_gib=peak / 2**30, peak_process_rss_gib=single / 2**30,
+                             load_before=load, load_after=os.getloadavg()[0],
+                             date=datetime.datetime.now().isoformat(timespec="seconds")))
             log(f"pipeline {label}: {sec:.1f} s, {jobs} jobs with a log, peak RSS {peak / 2**30:.2f} GiB "
                 f"(largest process {single / 2**30:.2f} GiB)")
+            rules = job_times(workdir)  # the warm run's is kept
         noop = tmp / "noop"
         noop.mkdir()
         (noop / "Snakefile").write_text(_NOOP_SNAKEFILE.format(n=n_noop))
@@ -369,7 +406,7 @@ def bench_pipeline(configfile, cores=2, n_noop=20, log=print):
         rows.append(dict(measure="of which: python -c 'import succinct_paging.experiment'",
                          seconds=time.perf_counter() - t0, jobs=1))
         log(f"per-job overhead {rows[-2]['seconds']:.2f} s (import alone {rows[-1]['seconds']:.2f} s)")
-    return pd.DataFrame(rows)
+    return pd.DataFrame(rows), rules
 
 
 # ------------------------------------------------------------------ rendering
@@ -451,6 +488,10 @@ def render_markdown(out):
     if pl.exists():
         parts += ["## Pipeline (`snakemake --cores 2`)", "",
                   _md_table(pd.read_csv(pl), "{:.2f}"), ""]
+    pr = out / "pipeline_rules.csv"
+    if pr.exists():
+        parts += ["## Pipeline jobs by rule (warm run; wall seconds from the Snakemake log)", "",
+                  _md_table(pd.read_csv(pr), "{:.0f}"), ""]
     (out / "benchmarks.md").write_text("\n".join(parts))
 
 
@@ -480,7 +521,9 @@ def main(argv=None):
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     if args.pipeline:
-        bench_pipeline(args.configfile).to_csv(out / "pipeline.csv", index=False)
+        runs, rules = bench_pipeline(args.configfile)
+        runs.to_csv(out / "pipeline.csv", index=False)
+        rules.to_csv(out / "pipeline_rules.csv", index=False)
         render_markdown(out)
         return 0
     which = [t.strip() for t in args.traces.split(",") if t.strip()]
