@@ -138,25 +138,6 @@ def bucket_remove(items, sizes, pos, shift, p):
 
 
 @njit(cache=True, inline="always")
-def bucket_move(items, sizes, pos, shift, p, b):
-    """Same as ``bucket_remove(p)`` then ``bucket_add(b, p)``, for a page ``p``
-    in some bucket; when ``p`` is in ``b`` already this is a swap with ``b``'s
-    last item."""
-    i = pos[p]
-    src = i >> shift
-    if src == b:
-        j = (b << shift) + sizes[b] - 1
-        last = items[j]
-        items[i] = last
-        pos[last] = i
-        items[j] = p
-        pos[p] = j
-    else:
-        bucket_remove_at(items, sizes, pos, shift, i)
-        bucket_add(items, sizes, pos, shift, b, p)
-
-
-@njit(cache=True, inline="always")
 def bucket_move_all(items, sizes, pos, shift, src, dst):
     """Move every page of bucket ``src`` into bucket ``dst``, taking them from
     the end of ``src``; O(size of src)."""

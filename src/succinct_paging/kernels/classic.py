@@ -27,8 +27,8 @@ from ._common import (
     NO_PAGE,
     bucket_add,
     bucket_draw,
-    bucket_move,
     bucket_move_all,
+    bucket_remove,
     bucket_remove_at,
     check_sizes,
     list_append,
@@ -154,7 +154,8 @@ def marker_kernel(pages, bits, k, n_pages, rng, flags, evicted):
         where = pos[p] >> shift  # bucket, or -1 if not cached
         if where >= 0:
             if where == UNMARKED:
-                bucket_move(items, sizes, pos, shift, p, MARKED)
+                bucket_remove(items, sizes, pos, shift, p)
+                bucket_add(items, sizes, pos, shift, MARKED, p)
             if record:
                 flags[t] = 0
                 evicted[t] = NO_PAGE

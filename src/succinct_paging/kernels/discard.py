@@ -13,7 +13,6 @@ from ._common import (
     NO_PAGE,
     bucket_add,
     bucket_draw,
-    bucket_move,
     bucket_move_all,
     bucket_remove,
     bucket_remove_at,
@@ -165,7 +164,8 @@ def mark0_kernel(pages, bits, k, n_pages, rng, flags, evicted):
         p = pages[t]
         victim = NO_PAGE
         if pos[p] != NO_PAGE:
-            bucket_move(items, sizes, pos, shift, p, _B_M0 + bits[t])
+            bucket_remove(items, sizes, pos, shift, p)
+            bucket_add(items, sizes, pos, shift, _B_M0 + bits[t], p)
             if record:
                 flags[t] = 0
                 evicted[t] = NO_PAGE
@@ -203,11 +203,7 @@ def mark0_eager_kernel(pages, bits, k, n_pages, rng, flags, evicted):
         victim = NO_PAGE
         flag = np.uint8(0)
         if pos[p] != NO_PAGE:
-            if bits[t] == 1:
-                bucket_remove(items, sizes, pos, shift, p)
-                flag = DROPPED
-            else:
-                bucket_move(items, sizes, pos, shift, p, 1)
+            bucket_remove(items, sizes, pos, shift, p)
         else:
             faults += 1
             flag = FAULT
@@ -215,10 +211,10 @@ def mark0_eager_kernel(pages, bits, k, n_pages, rng, flags, evicted):
                 if sizes[0] == 0:
                     bucket_move_all(items, sizes, pos, shift, 1, 0)
                 victim = bucket_remove_at(items, sizes, pos, shift, bucket_draw(items, sizes, shift, rng, 0, 0))
-            if bits[t] == 1:
-                flag |= DROPPED
-            else:
-                bucket_add(items, sizes, pos, shift, 1, p)
+        if bits[t] == 1:
+            flag |= DROPPED
+        else:
+            bucket_add(items, sizes, pos, shift, 1, p)
         if record:
             flags[t] = flag
             evicted[t] = victim

@@ -10,8 +10,8 @@ from ._common import (
     NO_PAGE,
     bucket_add,
     bucket_draw,
-    bucket_move,
     bucket_move_all,
+    bucket_remove,
     bucket_remove_at,
     check_sizes,
     new_buckets,
@@ -37,7 +37,8 @@ def mark_predict_kernel(pages, bits, k, n_pages, rng, flags, evicted):
         p = pages[t]
         victim = NO_PAGE
         if pos[p] != NO_PAGE:
-            bucket_move(items, sizes, pos, shift, p, _M0 + bits[t])
+            bucket_remove(items, sizes, pos, shift, p)
+            bucket_add(items, sizes, pos, shift, _M0 + bits[t], p)
             if record:
                 flags[t] = 0
                 evicted[t] = NO_PAGE
