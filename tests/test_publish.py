@@ -32,7 +32,7 @@ def expected_jobs(config):
     """Jobs of the sweep rules in a from-scratch run of ``config`` (target all).
 
     One traces job per family; truth, baseline, figures and LaTeX table per
-    (family, k); one simulate job per (family, k, error model, rate); the
+    (family, k); one simulate job per (family, k, rate), all error models in it; the
     lower-bound, fitting and search jobs of workflow/rules/proofs.smk once.
     Rules of other sections (e.g. workflow/rules/arrivals.smk) are checked by
     their own tests; :func:`assert_plans` ignores them.
@@ -44,7 +44,7 @@ def expected_jobs(config):
         "traces": len(fams),
         "truth": n_family_k,
         "baseline": n_family_k if False in kinds else 0,
-        "simulate": n_family_k * len(config["error_models"]) * len(config["rates"]) if True in kinds else 0,
+        "simulate": n_family_k * len(config["rates"]) if True in kinds else 0,
         "aggregate": 1,
         "summarize": 1,
         "plot_family": n_family_k,

@@ -69,7 +69,7 @@ def test_new_rate_only_adds_its_jobs(finished_run, tmp_path):
     # Only the new rate's simulate jobs, plus what reads the runs table.
     downstream = {"aggregate": 1, "summarize": 1, "fit_constants": 1, "plot_fitted_constants": 1,
                   "plot_family": n_family_k, "latex_table": n_family_k, "all": 1}
-    assert counts == {"simulate": n_family_k * len(config["error_models"]), **downstream}
+    assert counts == {"simulate": n_family_k, **downstream}
 
 
 def test_lint(tmp_path):

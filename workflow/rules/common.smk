@@ -24,7 +24,6 @@ except ConfigError as exc:
 wildcard_constraints:
     family="[A-Za-z][A-Za-z0-9_]*",
     k="[0-9]+",
-    model="flip|false_keep|false_discard",
     rate="[0-9]+(\.[0-9]+)?(e-[0-9]+)?",
 
 
@@ -56,11 +55,7 @@ def run_tables():
         if algorithms_with(predictions=False):
             out.append(f"results/runs/{fam}/k{k}/baseline.parquet")
         if algorithms_with(predictions=True):
-            out += [
-                f"results/runs/{fam}/k{k}/{model}/rate{rate_label(r)}.parquet"
-                for model in config["error_models"]
-                for r in config["rates"]
-            ]
+            out += [f"results/runs/{fam}/k{k}/rate{rate_label(r)}.parquet" for r in config["rates"]]
     return out
 
 

@@ -1,15 +1,19 @@
 rule simulate:
-    """Inject prediction errors at one rate and run every algorithm that uses
-    predictions, for every instance and replicate seed."""
+    """Inject prediction errors at one rate under every configured error model
+    and run every algorithm that uses predictions, for every instance and
+    replicate seed. One job per rate, so a new rate only adds jobs; the error
+    models share a job because a job's compute (well under a second in the
+    default config) is smaller than its start-up (about one second)."""
     input:
         traces="results/traces/{family}.npz",
         truth="results/truth/{family}/k{k}.npz",
     output:
-        "results/runs/{family}/k{k}/{model}/rate{rate}.parquet",
+        "results/runs/{family}/k{k}/rate{rate}.parquet",
     log:
-        "logs/runs/{family}/k{k}/{model}/rate{rate}.log",
+        "logs/runs/{family}/k{k}/rate{rate}.log",
     params:
         algorithms=algorithms_with(predictions=True),
+        error_models=config["error_models"],
         seeds=config["seeds"],
         master_seed=config["master_seed"],
         budget_factor=config["followbits_robust"]["budget_factor"],
@@ -32,6 +36,7 @@ rule baseline:
         "logs/runs/{family}/k{k}/baseline.log",
     params:
         algorithms=algorithms_with(predictions=False),
+        error_models=["none"],
         seeds=config["seeds"],
         master_seed=config["master_seed"],
         budget_factor=config["followbits_robust"]["budget_factor"],

@@ -4,22 +4,32 @@ import sys
 sys.stderr = open(snakemake.log[0], "w")
 os.environ["NUMBA_NUM_THREADS"] = str(snakemake.threads)
 
+import pandas as pd
+
 from succinct_paging.experiment import run_grid, write_runs
 from succinct_paging.store import load_npz, load_traces
 
-model = snakemake.wildcards.get("model", "none")
-runs = run_grid(
-    family=snakemake.wildcards.family,
-    traces=load_traces(snakemake.input.traces),
-    truth=load_npz(snakemake.input.truth),
-    k=int(snakemake.wildcards.k),
-    algorithms=snakemake.params.algorithms,
-    error_model=model,
-    rate=float(snakemake.wildcards.rate) if model != "none" else None,
-    replicates=snakemake.params.seeds,
-    master_seed=snakemake.params.master_seed,
-    budget_factor=snakemake.params.budget_factor,
-    switch_factor=snakemake.params.switch_factor,
-    progress=lambda line: print(line, file=sys.stderr, flush=True),
+traces = load_traces(snakemake.input.traces)
+truth = load_npz(snakemake.input.truth)
+rate = float(snakemake.wildcards.rate) if "rate" in snakemake.wildcards.keys() else None
+runs = pd.concat(
+    [
+        run_grid(
+            family=snakemake.wildcards.family,
+            traces=traces,
+            truth=truth,
+            k=int(snakemake.wildcards.k),
+            algorithms=snakemake.params.algorithms,
+            error_model=model,
+            rate=rate,
+            replicates=snakemake.params.seeds,
+            master_seed=snakemake.params.master_seed,
+            budget_factor=snakemake.params.budget_factor,
+            switch_factor=snakemake.params.switch_factor,
+            progress=lambda line: print(line, file=sys.stderr, flush=True),
+        )
+        for model in snakemake.params.error_models
+    ],
+    ignore_index=True,
 )
 write_runs(runs, snakemake.output[0])
