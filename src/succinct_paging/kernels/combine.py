@@ -20,123 +20,145 @@ from numba import njit
 from ._common import NO_PAGE, check_sizes, list_append, list_remove
 from .classic import DROPPED, FAULT
 
-# Per-page state bits: in A's cache, in B's cache (bit j for part j), in our
-# cache, in D (our pages not in the followed algorithm's cache).
-_IN_A = np.uint8(1)
-_OURS = np.uint8(4)
-_IN_D = np.uint8(8)
+# Columns of a page's row: links of D, leave time per part, last request,
+# slot in our list, state bits (in our cache, in D).
+_LEAVE = 2
+_REQ = 4
+_SLOT = 5
+_ST = 6
+_OURS = 1
+_IN_D = 2
 
 
 @njit(cache=True, inline="always")
-def _d_append(rec, d, st, x):
-    list_append(rec, d, x)
-    st[x] |= _IN_D
+def _d_append(row, d, x):
+    list_append(row, d, x)
+    row[x, _ST] |= _IN_D
 
 
 @njit(cache=True, inline="always")
-def _d_remove(rec, st, x):
-    list_remove(rec, x)
-    st[x] &= ~_IN_D
+def _d_remove(row, x):
+    list_remove(row, x)
+    row[x, _ST] &= ~_IN_D
 
 
 @njit(cache=True, inline="always")
-def _replay(st, rec, d, j, follows, fl, ev, p, t):
-    """Apply part ``j``'s step ``t`` (flags ``fl``, eviction ``ev``) to the
-    shadow caches; keep D up to date if part ``j`` is the followed one."""
-    bit = _IN_A << np.uint8(j)
-    if ev != NO_PAGE:
-        st[ev] &= ~bit
-        rec[ev, 2 + j] = 2 * t + 1
-        if follows and st[ev] & _OURS:
-            _d_append(rec, d, st, ev)
-    st[p] |= bit
-    if follows and st[p] & _IN_D:
-        _d_remove(rec, st, p)
-    if fl & DROPPED:
-        st[p] &= ~bit
-        rec[p, 2 + j] = 2 * t + 2
-        if follows and st[p] & _OURS:
-            _d_append(rec, d, st, p)
+def _catch_up(row, col, pages, flags, evicted, start, stop):
+    """Apply part ``j``'s records of steps ``start..stop-1`` to its leave times."""
+    for s in range(start, stop):
+        ev = evicted[s]
+        if ev != NO_PAGE:
+            row[ev, col] = 2 * s + 1
+        if flags[s] & DROPPED:
+            row[pages[s], col] = 2 * s + 2
 
 
 @njit(cache=True)
 def combine_kernel(pages, k, n_pages, flags_a, evicted_a, flags_b, evicted_b, switch_factor):
     """Faults of combine(A, B) given the recorded runs of A and B.
 
-    O(1) per request, plus O(k log k) per switch of the followed algorithm.
+    O(1) per request, plus O(k log k) and the skipped steps of the other part
+    per switch of the followed algorithm (O(n) in all for those steps).
 
-    Layout: ``st[p]`` holds the state bits above (one byte, read at every
-    request); row ``rec[p] = (prev, next, leave_A, leave_B)`` (int32) keeps
-    everything written when a part evicts ``p`` in one cache line: the links
-    of D (a recency list with sentinel row ``n_pages``; the victim is its
-    last page) and the time ``p`` left each part's cache, stored as
-    ``2t + 1`` (evicted at step t), ``2t + 2`` (dropped) or 0 (never), which
-    orders like the ``2t``, ``2t + 1``, -1 of the rule above.
+    Only the followed part F is replayed request by request: D (our pages not
+    in F's cache) changes only when F evicts or drops one of our pages, or F
+    loads one of them, or we fault. The other part's records are applied to
+    its leave times when F switches to it (catch-up), the only time they are
+    read. Times: ``row[p, _LEAVE + j]`` is when ``p`` last left part j's
+    cache, stored as ``2t + 1`` (evicted at step t), ``2t + 2`` (dropped) or
+    0 (never), which orders like the ``2t``, ``2t + 1``, -1 of the rule
+    above; ``row[p, _REQ] = 2t + 1`` for ``p``'s last request, so ``p`` is in
+    part j's cache iff its leave time is below that (every algorithm loads
+    the page it serves). D is a recency list (columns 0, 1 of the rows,
+    sentinel row ``n_pages``); its most recent end is the victim. All of a
+    page's state is one 32-byte row, so a request touches few cache lines.
     """
     n = pages.shape[0]
     check_sizes(n, n_pages)
     if n >= 2**30 - 2:
         raise ValueError("combine supports fewer than 2**30 - 2 requests")
-    st = np.zeros(n_pages, dtype=np.uint8)
-    rec = np.zeros((n_pages + 1, 4), dtype=np.int32)
+    row = np.zeros((n_pages + 1, 8), dtype=np.int32)
     d = n_pages
-    rec[d, 0] = d
-    rec[d, 1] = d
+    row[d, 0] = d
+    row[d, 1] = d
     cost_a = 0
     cost_b = 0
     our_list = np.empty(k, dtype=np.int32)  # our cached pages, unordered
-    our_slot = np.zeros(n_pages, dtype=np.int32)
     size = 0
     followed = 0
+    synced_other = 0  # steps of the other part applied to its leave times
     faults = 0
     for t in range(n):
         p = pages[t]
-        fl = flags_a[t]
-        if fl & FAULT:
+        row[p, _REQ] = 2 * t + 1
+        fa = flags_a[t]
+        fb = flags_b[t]
+        if fa & FAULT:
             cost_a += 1
-        _replay(st, rec, d, 0, followed == 0, fl, evicted_a[t], p, t)
-        fl = flags_b[t]
-        if fl & FAULT:
+        if fb & FAULT:
             cost_b += 1
-        _replay(st, rec, d, 1, followed == 1, fl, evicted_b[t], p, t)
+        if followed == 0:
+            fl = fa
+            ev = evicted_a[t]
+        else:
+            fl = fb
+            ev = evicted_b[t]
+        col = _LEAVE + followed
+        if ev != NO_PAGE:
+            row[ev, col] = 2 * t + 1
+            if row[ev, _ST] & _OURS:
+                _d_append(row, d, ev)
+        if row[p, _ST] & _IN_D:
+            _d_remove(row, p)
+        if fl & DROPPED:
+            row[p, col] = 2 * t + 2
+            if row[p, _ST] & _OURS:
+                _d_append(row, d, p)
         if (cost_a > switch_factor * cost_b) if followed == 0 else (cost_b > switch_factor * cost_a):
             followed = 1 - followed
-            fbit = _IN_A << np.uint8(followed)
-            x = rec[d, 1]
+            col = _LEAVE + followed
+            if followed == 0:
+                _catch_up(row, col, pages, flags_a, evicted_a, synced_other, t + 1)
+                fl = fa
+            else:
+                _catch_up(row, col, pages, flags_b, evicted_b, synced_other, t + 1)
+                fl = fb
+            synced_other = t + 1
+            x = row[d, 1]
             while x != d:
-                nx = rec[x, 1]
-                _d_remove(rec, st, x)
+                nx = row[x, 1]
+                _d_remove(row, x)
                 x = nx
             outside = np.empty(size, dtype=np.int64)
             m = 0
             for i in range(size):
                 x = our_list[i]
-                if not st[x] & fbit:
+                if row[x, col] >= row[x, _REQ]:  # not in the new F's cache
                     outside[m] = x
                     m += 1
             keys = np.empty(m, dtype=np.int64)
             for i in range(m):
                 x = outside[i]
-                keys[i] = np.int64(rec[x, 2 + followed]) * (n_pages + 1) + (n_pages - 1 - x)
+                keys[i] = np.int64(row[x, col]) * (n_pages + 1) + (n_pages - 1 - x)
             order = np.argsort(keys)
             for i in range(m):
-                _d_append(rec, d, st, outside[order[i]])
-        if st[p] & _OURS:
+                _d_append(row, d, outside[order[i]])
+        if row[p, _ST] & _OURS:
             continue
         faults += 1
         if size == k:
-            victim = rec[d, 0]  # left F's cache most recently
-            _d_remove(rec, st, victim)
-            st[victim] &= ~_OURS
-            s = our_slot[victim]
+            victim = row[d, 0]  # left F's cache most recently
+            _d_remove(row, victim)
+            row[victim, _ST] &= ~_OURS
+            s = row[victim, _SLOT]
             last = our_list[size - 1]
             our_list[s] = last
-            our_slot[last] = s
+            row[last, _SLOT] = s
             size -= 1
-        st[p] |= _OURS
+        row[p, _ST] |= _OURS
         our_list[size] = p
-        our_slot[p] = size
+        row[p, _SLOT] = size
         size += 1
-        if not st[p] & (_IN_A << np.uint8(followed)):
-            _d_append(rec, d, st, p)
+        if fl & DROPPED:  # F does not hold p
+            _d_append(row, d, p)
     return faults
