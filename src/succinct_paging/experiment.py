@@ -47,7 +47,7 @@ def compute_truth(traces, k):
     """True predictions of every instance for cache size ``k``.
 
     Returns a dict of arrays: ``opt`` and ``n_phases`` per instance, and the
-    concatenated ``discard`` and ``phase`` bits. O(n log k) per instance.
+    concatenated ``discard`` and ``phase`` bits. O(n log_64(n + N)) per instance.
     """
     opt, n_phases, discard, phase = [], [], [], []
     for _, pages in traces:

@@ -46,8 +46,9 @@ def simulate(algorithm, pages, k, bits=None, seed=0, predictions=None, *, budget
 
     Notes
     -----
-    O(n) for every algorithm except ``opt`` and the SPEC §7 ones (O(n log k));
-    combine runs both parts. Raises ValueError naming the offending argument.
+    O(n) for every algorithm except ``opt`` (O(n log_64(n + N))) and the
+    SPEC §7 ones (O(n log k)); ``combine`` runs both parts, then replays the
+    followed one. Raises ValueError naming the offending argument.
     """
     parsed = parse_algorithm(algorithm)
     pages, n_pages = as_pages(pages)

@@ -11,7 +11,8 @@ _NO_RECORD = np.empty(0, dtype=np.uint8), np.empty(0, dtype=np.int64)
 
 
 def run_lfd(pages, n_pages, k, flags=_NO_RECORD[0], evicted=_NO_RECORD[1]):
-    """LFD on validated input: ``(opt_faults, discard_bits)``. O(n log k)."""
+    """LFD on validated input: ``(opt_faults, discard_bits)``.
+    O(n log_64(n + N)) (see :func:`.kernels.lfd.lfd_kernel`)."""
     discard = np.empty(pages.shape[0], dtype=np.uint8)
     nxt = next_occurrences(pages, n_pages)
     faults = lfd_kernel(pages, nxt, k, n_pages, discard, flags, evicted)
@@ -24,7 +25,8 @@ def discard_bits(pages, k):
     Returns ``(opt_faults, bits)``: the fault count of LFD (cold faults
     included) and a uint8 array with ``bits[t] = 1`` iff LFD evicts
     ``pages[t]`` before its next request or it is never requested again.
-    O(n log k) time, O(n + N) memory.
+    O(n log_64(n + N)) time (at most 5 tree levels for 10^9 keys, so nearly
+    independent of k), O(n + N) memory.
     """
     pages, n_pages = as_pages(pages)
     k = as_cache_size(k, n_pages)
