@@ -157,6 +157,32 @@ def test_deterministic_longer_traces(alg, budget_of, switch):
         assert got == expected, dict(pages=pages, bits=bits, k=k, expected=expected, got=got)
 
 
+def test_combine_shortcut_is_exact_and_both_paths_run():
+    """``mirror_faults`` (combine's no-replay shortcut) claims A's faults only
+    where the reference agrees, and both it and the replay are exercised."""
+    from succinct_paging.kernels.combine import mirror_faults
+    from succinct_paging.simulate import run_kernel
+
+    taken = total = 0
+    for a, b, switch in [("followbits", "lru", 2.0), ("followbits", "lru", 1.0),
+                         ("lru", "followbits", 1.5), ("fifo", "opt", 1.0), ("opt", "fifo", 2.0)]:
+        for pages, k, bits in _seeded_cases(60, seed=zlib.crc32((a + b).encode()) % 1000 + 1):
+            arr, n_pages = _arr(pages), max(pages) + 1
+            rec = []
+            for j, alg in enumerate((a, b)):
+                flags, evicted = np.zeros(len(pages), np.uint8), np.full(len(pages), -1, np.int64)
+                run_kernel(alg, arr, _arr(bits, np.uint8), k, n_pages, j, 2 * k, flags, evicted)
+                rec.append((flags, evicted))
+            mirrored = mirror_faults(k, rec[0][0], rec[0][1], rec[1][0], switch)
+            expected = naive_simulate(f"combine({a},{b})", pages, k, bits, switch_factor=switch)
+            total += 1
+            if mirrored >= 0:
+                taken += 1
+                assert mirrored == expected, dict(a=a, b=b, pages=pages, bits=bits, k=k)
+            assert kernel(f"combine({a},{b})", pages, k, bits, switch_factor=switch) == expected
+    assert 0 < taken < total, (taken, total)
+
+
 @pytest.mark.parametrize("alg,budget_of,switch", DETERMINISTIC, ids=DET_IDS)
 def test_deterministic_sparse_ids(alg, budget_of, switch):
     """Large, sparse page ids (remapped by the API) give the same faults."""
