@@ -6,8 +6,9 @@ A measurement, not a test: it asserts nothing about speed. What it measures:
    called as the workflow calls it: :func:`succinct_paging.simulate.run_parsed`
    on already validated arrays, so the time includes the kernel's own
    allocations, for ``opt`` the next-occurrence pass and the discard bits, and
-   for ``combine(A,B)`` both recorded runs plus the replay; argument validation
-   is excluded. One warm-up call (JIT, caches), then the median of
+   for ``combine(A,B)`` both recorded runs plus the replay (or, when it
+   applies, the one-pass shortcut of :func:`.kernels.combine.mirror_faults`);
+   argument validation is excluded. One warm-up call (JIT, caches), then the median of
    ``--repeats`` wall-clock runs.
    Traces: *citibike* = the 12 CitiBike months of the mirror, each remapped
    separately (as ``traces.load_real_family`` does) and concatenated with id

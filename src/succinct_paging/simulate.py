@@ -93,12 +93,14 @@ def run_kernel(alg_id, pages, bits, k, n_pages, seed, budget,
 
 def run_combine(parts, pages, bits, k, n_pages, seed, budget, switch_factor, *, predictions=None):
     """Faults of ``combine(A,B)`` on validated input: runs A and B recording
-    their evictions, then replays them (see :mod:`.kernels.combine`)."""
+    their evictions, then replays the followed one, or takes A's faults when
+    :func:`.kernels.combine.mirror_faults` proves them equal (see
+    :mod:`.kernels.combine`)."""
     n = pages.shape[0]
     records = []
     for j, alg_id in enumerate(parts):
-        flags = np.zeros(n, dtype=np.uint8)
-        evicted = np.full(n, -1, dtype=np.int64)
+        flags = np.empty(n, dtype=np.uint8)  # a recording kernel writes every step
+        evicted = np.empty(n, dtype=np.int64)
         run_kernel(alg_id, pages, bits, k, n_pages, 2 * seed + j, budget, flags, evicted,
                    predictions=predictions)
         records += [flags, evicted]

@@ -11,7 +11,8 @@ Common contract of every kernel in this package::
 - ``flags``, ``evicted``: either empty (no recording) or of length ``n``; then
   ``flags[t]`` has bit 0 set on a fault and bit 1 set if the requested page is
   not in the cache after step ``t`` (a drop), and ``evicted[t]`` is the page
-  evicted at step ``t`` or -1. ``combine`` replays these records.
+  evicted at step ``t`` or -1, both written at every step (so the arrays
+  need no initialisation). ``combine`` replays these records.
 - Returns the number of faults, cold faults included; the cache starts empty.
 - Per-page state is int32, so ``n`` and ``n_pages`` must be below
   ``2**31 - 64`` (checked: ValueError).
