@@ -135,6 +135,12 @@ INVALID = {
     "nan zipf exponent": ("families.zipf.params.s", float("nan"), "families.zipf.params.s", "nan", "finite"),
     "budget factor zero": ("followbits_robust.budget_factor", 0, "followbits_robust.budget_factor", "0", "> 0"),
     "switch factor below 1": ("combine.switch_factor", 0.5, "combine.switch_factor", "0.5", ">= 1"),
+    "unknown lower-bound algorithm": ("lower_bounds.algorithms", ["lru", "followbit"], "lower_bounds.algorithms[1]",
+                                      "'followbit'", "followbits"),
+    "randomized lower-bound algorithm": ("lower_bounds.algorithms", ["marker"], "lower_bounds.algorithms[0]",
+                                         "'marker'", "deterministic"),
+    "opt against an adversary": ("lower_bounds.algorithms", ["combine(opt,lru)"], "lower_bounds.algorithms[0]",
+                                 "'combine(opt,lru)'", "deterministic"),
     # missing or misplaced keys
     "missing algorithms": ("algorithms", DELETE, "algorithms", "", "required"),
     "missing k": ("families.zipf.k", DELETE, "families.zipf.k", "", "required"),

@@ -602,3 +602,17 @@ def test_fetch_traces_script(tmp_path, monkeypatch):
         sys.stderr = stderr
     assert seen == {"args": ("citibike", str(tmp_path / "out")), "kwargs": {"source_dir": None}}
     assert log.exists()
+
+
+def test_files_family_instances_capped_by_folder_is_an_error(tmp_path):
+    """Asking for more instances than a folder (or mirror) holds names the
+    config key and the number available instead of silently using fewer."""
+    from succinct_paging.experiment import make_family
+
+    for i in range(3):
+        (tmp_path / f"t{i}.txt").write_text("1\n2\n1\n")
+    spec = {"generator": "files", "path": str(tmp_path), "k": [2]}
+    assert [name for name, _ in make_family("mine", spec, None, False, 0)] == ["t0", "t1", "t2"]
+    assert len(make_family("mine", {**spec, "instances": 2}, None, False, 0)) == 2
+    with pytest.raises(ValueError, match=r"families\.mine\.instances: 4 requested.* only 3 traces"):
+        make_family("mine", {**spec, "instances": 4}, None, False, 0)

@@ -207,7 +207,30 @@ def check_config(config, schema_path, repo_root):
     _check_arrivals(config)
     _check_learned(config)
     _check_adversarial(config)
+    _check_lower_bounds(config)
     return config
+
+
+def _check_lower_bounds(config):
+    """Semantic checks of ``lower_bounds.algorithms``: known ids (canonical),
+    deterministic, without ``opt`` (the adversaries of SPEC §4 adapt to the
+    algorithm's evictions)."""
+    section = config["lower_bounds"]
+    canonical = []
+    for i, name in enumerate(section["algorithms"]):
+        where = f"config key lower_bounds.algorithms[{i}]"
+        try:
+            parsed = parse_algorithm(name)
+        except ValueError as exc:
+            raise ConfigError(f"{where}: {exc}") from None
+        if parsed.randomized or "opt" in parsed.parts or parsed.prediction == "arrivals":
+            raise ConfigError(
+                f"{where}: {name!r} cannot be played by an adaptive adversary; allowed: deterministic ids "
+                "lru, fifo, followbits, followbits_robust, or combine(A,B) of them")
+        if parsed.id in canonical:
+            raise ConfigError(f"{where}: {name!r} is listed twice")
+        canonical.append(parsed.id)
+    section["algorithms"] = canonical
 
 
 def _check_arrivals(config):

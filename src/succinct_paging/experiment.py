@@ -136,12 +136,16 @@ def make_family(name, spec, mirror, verify, master_seed):
     when given).
     """
     gen = spec["generator"]
-    if gen == "files":
-        loaded = traces_mod.load_trace_folder(spec["path"], spec.get("glob", "*.txt"), verify=verify)
-        return loaded[: spec.get("instances", len(loaded))]
-    if gen in traces_mod.REAL_FAMILIES:
-        loaded = traces_mod.load_real_family(mirror, gen, verify=verify)
-        return loaded[: spec.get("instances", len(loaded))]
+    if gen == "files" or gen in traces_mod.REAL_FAMILIES:
+        if gen == "files":
+            loaded = traces_mod.load_trace_folder(spec["path"], spec.get("glob", "*.txt"), verify=verify)
+        else:
+            loaded = traces_mod.load_real_family(mirror, gen, verify=verify)
+        wanted = spec.get("instances", len(loaded))
+        if wanted > len(loaded):
+            raise ValueError(f"config key families.{name}.instances: {wanted} requested, but the "
+                             f"{gen!r} source has only {len(loaded)} traces; allowed: 1 to {len(loaded)}")
+        return loaded[:wanted]
     return [
         (f"{name}-{i}", traces_mod.generate(gen, spec["length"], derive_seed(master_seed, "trace", name, i),
                                             **spec.get("params", {})))
