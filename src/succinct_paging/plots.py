@@ -24,7 +24,6 @@ colour across figures and runs.
 
 import math
 import os
-import tempfile
 import zlib
 
 import matplotlib
@@ -35,7 +34,8 @@ from matplotlib.patches import Patch
 from matplotlib.ticker import FuncFormatter, LogLocator, NullFormatter, NullLocator
 
 from succinct_paging.bounds import harmonic
-from succinct_paging.summary import _default_permissions, per_instance_ratios
+from succinct_paging.store import atomic_path
+from succinct_paging.summary import per_instance_ratios
 
 #: SPEC ids in their colour order (prediction-free baselines first).
 KNOWN_ALGORITHMS = [
@@ -268,8 +268,6 @@ def _save(fig, out_stem, spec):
     drawing, so its settings must hold then too.
     """
     out_stem = os.fspath(out_stem)
-    directory = os.path.dirname(os.path.abspath(out_stem))
-    os.makedirs(directory, exist_ok=True)
     paths = []
     rc = _rc(spec)
     with matplotlib.rc_context(rc):
@@ -281,17 +279,8 @@ def _save(fig, out_stem, spec):
             fig.set_layout_engine("none")
     for ext, meta in (("pdf", {"CreationDate": None}), ("png", {"Software": None})):
         path = f"{out_stem}.{ext}"
-        fd, tmp = tempfile.mkstemp(prefix=".fig-", suffix=f".{ext}.tmp", dir=directory)
-        os.close(fd)
-        try:
-            with matplotlib.rc_context(rc):
-                fig.savefig(tmp, format=ext, metadata=meta, dpi=PNG_DPI)
-            _default_permissions(tmp)
-            os.replace(tmp, path)
-        except BaseException:
-            if os.path.exists(tmp):
-                os.unlink(tmp)
-            raise
+        with atomic_path(path) as tmp, matplotlib.rc_context(rc):
+            fig.savefig(tmp, format=ext, metadata=meta, dpi=PNG_DPI)
         paths.append(path)
     return paths
 

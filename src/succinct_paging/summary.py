@@ -8,13 +8,11 @@ few faults). The per-instance spread is reported separately as quantiles.
 Pure pandas; no simulation and no plotting here.
 """
 
-import os
-import tempfile
-
 import numpy as np
 import pandas as pd
 
 from succinct_paging.errors import ERROR_MODELS
+from succinct_paging.store import atomic_path
 
 #: One summary row per combination of these columns.
 KEYS = ["trace_family", "k", "algorithm", "prediction", "error_model", "rate"]
@@ -155,40 +153,18 @@ def family_ratios(runs):
     return out[SUMMARY_COLUMNS]
 
 
-def _default_permissions(path):
-    """Give a mkstemp file (mode 0600) the mode a plain ``open`` would give."""
-    umask = os.umask(0)
-    os.umask(umask)
-    os.chmod(path, 0o666 & ~umask)
-
-
 def write_summary(runs, csv_path):
     """Write :func:`family_ratios` of ``runs`` to ``csv_path`` atomically.
 
     Floats are written with :data:`FLOAT_FORMAT` and NaN as an empty field, so
     two calls on the same runs (in any row order) give byte-identical files.
-    The CSV goes to a temporary file in the same directory first and is moved
-    into place with :func:`os.replace`, so a crash never leaves a half-written
-    summary behind. Returns the summary frame.
+    The CSV is written through :func:`.store.atomic_path`, so a crash never
+    leaves a half-written summary behind. Returns the summary frame.
     """
     summary = family_ratios(runs)
-    csv_path = os.fspath(csv_path)
-    directory = os.path.dirname(os.path.abspath(csv_path))
-    os.makedirs(directory, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".summary-", suffix=".csv.tmp", dir=directory)
-    try:
-        with os.fdopen(fd, "w", newline="", encoding="utf-8") as fh:
-            summary.to_csv(
-                fh, index=False, float_format=FLOAT_FORMAT, na_rep="", lineterminator="\n"
-            )
-            fh.flush()
-            os.fsync(fh.fileno())
-        _default_permissions(tmp)
-        os.replace(tmp, csv_path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
+    with atomic_path(csv_path) as tmp:
+        summary.to_csv(tmp, index=False, float_format=FLOAT_FORMAT, na_rep="", lineterminator="\n",
+                       encoding="utf-8")
     return summary
 
 
@@ -360,19 +336,8 @@ def latex_table(summary, family, k, error_model=None):
 def write_latex_table(summary, family, k, path, error_model=None):
     """Write :func:`latex_table` to ``path`` atomically; return the text."""
     text = latex_table(summary, family, k, error_model=error_model)
-    path = os.fspath(path)
-    directory = os.path.dirname(os.path.abspath(path))
-    os.makedirs(directory, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".table-", suffix=".tex.tmp", dir=directory)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
-            fh.write(text)
-        _default_permissions(tmp)
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
+    with atomic_path(path) as tmp:
+        tmp.write_text(text, encoding="utf-8", newline="\n")
     return text
 
 
