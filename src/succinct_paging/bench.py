@@ -443,6 +443,26 @@ def _md_table(df, floatfmt="{:.3g}"):
     return "\n".join(lines)
 
 
+def _combine_floor(df, cols):
+    """Markdown lines: for each ``combine(A,B)``, the time of A and B alone
+    relative to LRU (no combine can be faster, it must run both) and
+    combine's time over that sum."""
+    sec = df.pivot(index="algorithm", columns="column", values="seconds")[cols]
+    rows = []
+    for alg in sec.index:
+        parts = parse_algorithm(alg).parts
+        if len(parts) == 2 and all(p in sec.index for p in parts):
+            both = sec.loc[parts[0]] + sec.loc[parts[1]]
+            rows.append((f"{alg}: A + B alone, x LRU", both / sec.loc["lru"]))
+            rows.append((f"{alg}: combine / (A + B)", sec.loc[alg] / both))
+    if not rows:
+        return []
+    table = pd.DataFrame([r for _, r in rows], index=[name for name, _ in rows])
+    return ["## combine(A,B) against its parts", "",
+            "combine must run A and B, so A + B alone is its floor.", "",
+            _md_table(table.rename_axis("measure").reset_index(), "{:.2f}"), ""]
+
+
 def render_markdown(out):
     """``benchmarks.md`` from the CSV files present in ``out``."""
     out = Path(out)
@@ -465,6 +485,7 @@ def render_markdown(out):
                   _md_table(cpu.reset_index(), "{:.1f}"), ""]
         rel = mreq.loc["lru"] / mreq
         parts += ["## Time relative to our LRU (x slower)", "", _md_table(rel.reset_index(), "{:.2f}"), ""]
+        parts += _combine_floor(df, cols)
         if "zipf" in set(df["trace"]):
             z = df[df["trace"] == "zipf"].pivot(index="algorithm", columns="k", values="req_per_s").reindex(KERNELS)
             z = z[z.columns.sort_values()]

@@ -78,37 +78,33 @@ def lru_kernel(pages, bits, k, n_pages, rng, flags, evicted):
 
 @njit(cache=True)
 def fifo_kernel(pages, bits, k, n_pages, rng, flags, evicted):
-    """Evict the page inserted earliest. O(1) per request (ring buffer)."""
+    """Evict the page inserted earliest. O(1) per request (ring buffer).
+
+    Branch-free: the ring starts full of a dummy page ``n_pages`` (evicting
+    it evicts nothing), and every request does the same loads and stores
+    with the fault bit selecting their values, so a hit/fault pattern the
+    CPU cannot predict costs nothing extra.
+    """
     check_sizes(pages.shape[0], n_pages)
     record = flags.shape[0] > 0
-    cached = np.zeros(n_pages, dtype=np.bool_)
-    ring = np.empty(k, dtype=np.int32)
+    dummy = n_pages
+    cached = np.zeros(n_pages + 1, dtype=np.uint8)
+    ring = np.full(k, dummy, dtype=np.int32)
     oldest = 0
-    size = 0
     faults = 0
     for t in range(pages.shape[0]):
         p = pages[t]
-        if cached[p]:
-            if record:
-                flags[t] = 0
-                evicted[t] = NO_PAGE
-            continue
-        faults += 1
-        victim = NO_PAGE
-        if size == k:
-            victim = ring[oldest]
-            cached[victim] = False
-            ring[oldest] = p
-            oldest += 1
-            if oldest == k:
-                oldest = 0
-        else:
-            ring[size] = p
-            size += 1
-        cached[p] = True
+        miss = np.uint8(1) - cached[p]
+        v = ring[oldest]
+        cached[v] &= cached[v] ^ miss  # cleared on a fault, kept on a hit
+        ring[oldest] = p if miss else v
+        cached[p] = 1
+        oldest += miss
+        oldest = 0 if oldest == k else oldest
+        faults += miss
         if record:
-            flags[t] = FAULT
-            evicted[t] = victim
+            flags[t] = miss
+            evicted[t] = v if miss and v != dummy else NO_PAGE
     return faults
 
 
