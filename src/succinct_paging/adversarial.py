@@ -244,7 +244,8 @@ def plot_adversarial(df, family, k, out_stem, width=6.9):
     the SPEC §3 bound at the adversary's η (dotted). Writes PDF and PNG."""
     from matplotlib.figure import Figure
 
-    from .arrivals_experiment import _RC, save_figure
+    from .arrivals_experiment import _RC
+    from .plots import save_figure
     import matplotlib
 
     d = df[(df["trace_family"].astype(str) == str(family)) & (df["k"] == int(k))]
@@ -281,4 +282,4 @@ def plot_adversarial(df, family, k, out_stem, width=6.9):
         fig.suptitle(f"{family}, k = {k}: greedy adversarial wrong bits (solid) vs random wrong bits (dashed) "
                      "at the same number; dotted: SPEC §3 bound at the adversary's η",
                      fontsize=_RC["font.size"], wrap=True)
-        return save_figure(fig, out_stem)
+        return save_figure(fig, out_stem, _RC)

@@ -39,9 +39,8 @@ from .arrivals import (
 from .experiment import derive_seed
 from .kernels.lfd import next_occurrences
 from .kernels.phases import k_phases_kernel, phase_bits_kernel
-from .plots import algorithm_colour, algorithm_marker
+from .plots import algorithm_colour, algorithm_marker, save_figure
 from .simulate import run_parsed
-from .store import atomic_path
 from .truth import run_lfd
 
 COLUMNS = [
@@ -162,21 +161,6 @@ _KIND_LABEL = {"arrivals": "next-arrival predictions", "discard": "discard bits 
                "phase": "phase bits (predicted arrival beyond next phase)"}
 
 
-def save_figure(fig, out_stem):
-    """Write ``out_stem.pdf`` and ``out_stem.png`` atomically, without dates
-    or versions in the metadata; return the paths."""
-    paths = []
-    with matplotlib.rc_context(_RC):
-        fig.draw_without_rendering()
-        fig.set_layout_engine("none")
-        for ext, meta in (("pdf", {"CreationDate": None}), ("png", {"Software": None})):
-            path = f"{out_stem}.{ext}"
-            with atomic_path(path) as tmp:
-                fig.savefig(tmp, format=ext, metadata=meta, dpi=200)
-            paths.append(path)
-    return paths
-
-
 def plot_arrivals_vs_sigma(df, family, k, out_stem, width=6.9):
     """Ratio vs σ of full-prediction and one-bit algorithms together (left;
     pooled over instances and seeds, band = min..max over seeds, baselines
@@ -230,4 +214,4 @@ def plot_arrivals_vs_sigma(df, family, k, out_stem, width=6.9):
         ax_eta.set_ylabel("wrong bits / requests")
         ax_eta.set_title("errors of the bits", loc="left")
         ax_eta.legend(frameon=False, fontsize=_RC["legend.fontsize"] - 1)
-        return save_figure(fig, out_stem)
+        return save_figure(fig, out_stem, _RC)

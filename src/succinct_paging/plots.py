@@ -261,28 +261,31 @@ def _new_figure(width, height):
     return Figure(figsize=(width, height), layout="constrained")
 
 
-def _save(fig, out_stem, spec):
-    """Write ``out_stem.pdf`` and ``out_stem.png`` atomically; return paths.
+def save_figure(fig, out_stem, rc, dpi=PNG_DPI):
+    """Write ``out_stem.pdf`` and ``out_stem.png`` atomically, with no dates or
+    versions in their metadata (same figure, same bytes); return the paths.
 
-    ``spec`` is the figure's :func:`_layout`: ticks are created while
-    drawing, so its settings must hold then too.
+    ``rc``: matplotlib settings that hold while laying out and drawing (ticks
+    are created then). The layout is computed once and frozen, so both files
+    share it and the second save does not pay for it again.
     """
     out_stem = os.fspath(out_stem)
     paths = []
-    rc = _rc(spec)
     with matplotlib.rc_context(rc):
-        # Lay the figure out once and freeze it: both files then share one
-        # layout, and the second save does not pay for it again.
-        engine = fig.get_layout_engine()
-        if engine is not None:
+        if fig.get_layout_engine() is not None:
             fig.draw_without_rendering()
             fig.set_layout_engine("none")
-    for ext, meta in (("pdf", {"CreationDate": None}), ("png", {"Software": None})):
-        path = f"{out_stem}.{ext}"
-        with atomic_path(path) as tmp, matplotlib.rc_context(rc):
-            fig.savefig(tmp, format=ext, metadata=meta, dpi=PNG_DPI)
-        paths.append(path)
+        for ext, meta in (("pdf", {"CreationDate": None}), ("png", {"Software": None})):
+            path = f"{out_stem}.{ext}"
+            with atomic_path(path) as tmp:
+                fig.savefig(tmp, format=ext, metadata=meta, dpi=dpi)
+            paths.append(path)
     return paths
+
+
+def _save(fig, out_stem, spec):
+    """:func:`save_figure` with the settings of layout ``spec`` (:func:`_layout`)."""
+    return save_figure(fig, out_stem, _rc(spec))
 
 
 def _placeholder(out_stem, title, message, subtitle=None, layout=None):

@@ -17,7 +17,6 @@ markers are those of :mod:`succinct_paging.plots`.
 """
 
 import math
-import os
 
 import matplotlib
 import numpy as np
@@ -28,8 +27,7 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
 from .lower_bounds import FAMILIES
-from .plots import algorithm_colour, algorithm_marker
-from .store import atomic_path
+from .plots import algorithm_colour, algorithm_marker, save_figure
 
 _RC = {
     "pdf.fonttype": 42,
@@ -56,21 +54,6 @@ _FAMILY_TITLE = {
     "lb_discard": "lb_discard (η0 = 0): γ ≥ 1",
     "lb_all_ones": "lb_all_ones (all bits 1): α + (k−1)γ ≥ k",
 }
-
-
-def save_figure(fig, out_stem):
-    """Write ``out_stem.pdf`` and ``out_stem.png`` atomically; return paths."""
-    out_stem = os.fspath(out_stem)
-    paths = []
-    with matplotlib.rc_context(_RC):
-        fig.draw_without_rendering()  # one layout for both files
-        fig.set_layout_engine("none")
-        for ext, meta in (("pdf", {"CreationDate": None}), ("png", {"Software": None})):
-            path = f"{out_stem}.{ext}"
-            with atomic_path(path) as tmp:
-                fig.savefig(tmp, format=ext, metadata=meta, dpi=150)
-            paths.append(path)
-    return paths
 
 
 def _k_colours(ks):
@@ -128,7 +111,7 @@ def plot_lower_bounds(table, out_stem):
             step = max(1, len(ks) // 8)
             cb.set_ticks(ks[::step])
         fig.suptitle("Adaptive lower-bound adversaries (SPEC §4): cost − OPT against the prediction error")
-    return save_figure(fig, out_stem)
+    return save_figure(fig, out_stem, _RC, dpi=150)
 
 
 def _family_markers(families):
@@ -216,7 +199,7 @@ def plot_fitted_constants(fits, out_stem):
         fig.legend(handles=handles, loc="outside lower center", ncol=min(len(handles), 5), frameon=False)
         fig.suptitle("Fitted cost ≈ α̂·OPT + β̂·η0 + γ̂·η1 (NNLS, 95% bootstrap intervals) against the "
                      "proven constants")
-    return save_figure(fig, out_stem)
+    return save_figure(fig, out_stem, _RC, dpi=150)
 
 
 def _err(est, lo, hi):
