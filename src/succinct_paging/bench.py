@@ -8,8 +8,10 @@ A measurement, not a test: it asserts nothing about speed. What it measures:
    allocations, for ``opt`` the next-occurrence pass and the discard bits, and
    for ``combine(A,B)`` both recorded runs plus the replay (or, when it
    applies, the one-pass shortcut of :func:`.kernels.combine.mirror_faults`);
-   argument validation is excluded. One warm-up call (JIT, caches), then the median of
-   ``--repeats`` wall-clock runs.
+   argument validation is excluded. One warm-up call (JIT, caches), then the
+   median of ``--repeats`` wall-clock runs, interleaved across algorithms
+   (round by round) so that the ratios between them survive a machine whose
+   speed drifts.
    Traces: *citibike* = the 12 CitiBike months of the mirror, each remapped
    separately (as ``traces.load_real_family`` does) and concatenated with id
    offsets so that ids stay distinct (300,000 requests, k = 100); *zipf* =
@@ -130,32 +132,32 @@ def make_workloads(which, quick, mirror):
     return out
 
 
-def timed(fn, repeats):
-    """``(wall, cpu)`` seconds of ``repeats`` calls of ``fn`` after one
-    warm-up call; cpu = this thread's CPU time, which excludes the time the
-    thread waits for a core on a loaded machine."""
-    fn()
-    wall, cpu = [], []
-    for _ in range(repeats):
-        t0, c0 = time.perf_counter(), time.thread_time()
-        fn()
-        wall.append(time.perf_counter() - t0)
-        cpu.append(time.thread_time() - c0)
-    return wall, cpu
-
-
 # ----------------------------------------------------------------- throughput
 
 
 def bench_kernels(workloads, repeats, log=print):
-    """Throughput of every algorithm of ``KERNELS`` on every workload (item 1)."""
+    """Throughput of every algorithm of ``KERNELS`` on every workload (item 1).
+
+    Runs are interleaved: each of the ``repeats`` rounds runs every algorithm
+    once (after one warm-up call each), so a change in the machine's speed
+    during the measurement (other load, frequency) hits all algorithms alike
+    and the ratios between them stay meaningful.
+    """
     rows = []
     for w in workloads:
+        faults = {alg: w.run(alg) for alg in KERNELS}  # also the warm-up call
+        wall = {alg: [] for alg in KERNELS}
+        cpu = {alg: [] for alg in KERNELS}
+        for _ in range(repeats):
+            for alg in KERNELS:
+                t0, c0 = time.perf_counter(), time.thread_time()
+                w.run(alg)
+                wall[alg].append(time.perf_counter() - t0)
+                cpu[alg].append(time.thread_time() - c0)
         for alg in KERNELS:
-            wall, cpu = timed(lambda: w.run(alg), repeats)
-            sec = statistics.median(wall)
+            sec = statistics.median(wall[alg])
             rows.append(dict(trace=w.trace, n=len(w.pages), N=w.n_pages, k=w.k, algorithm=alg,
-                             faults=w.run(alg), seconds=sec, cpu_seconds=statistics.median(cpu),
+                             faults=faults[alg], seconds=sec, cpu_seconds=statistics.median(cpu[alg]),
                              req_per_s=len(w.pages) / sec))
             log(f"{w.trace:9s} k={w.k:<6d} {alg:26s} {len(w.pages) / sec / 1e6:8.1f} Mreq/s")
     return pd.DataFrame(rows)
