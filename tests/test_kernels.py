@@ -500,3 +500,26 @@ def test_faults_at_least_opt(alg):
             bits = np.asarray(sp.phase_bits(_arr(pages), k))
         for seed in (0, 7):
             assert kernel(alg, pages, k, bits, seed=seed) >= opt
+
+
+def test_kernel_sources_share_one_stamp(tmp_path):
+    """Editing a helper module makes every kernel module look edited to
+    numba's cache (which checks only a kernel's own file), and files already
+    aligned are left alone."""
+    import os
+    from pathlib import Path
+
+    from succinct_paging.kernels import align_stamps
+
+    for i, name in enumerate(["_common.py", "classic.py", "discard.py"]):
+        (tmp_path / name).write_text("x = 1\n")
+        os.utime(tmp_path / name, ns=(0, (i + 1) * 10**9))
+    os.utime(tmp_path / "_common.py", ns=(0, 50 * 10**9))  # the helper module was edited last
+    changed = align_stamps(tmp_path)
+    assert sorted(p.name for p in changed) == ["classic.py", "discard.py"]
+    assert {(tmp_path / n).stat().st_mtime_ns for n in ["_common.py", "classic.py", "discard.py"]} == {50 * 10**9}
+    assert align_stamps(tmp_path) == []
+    # the package's own kernel modules are aligned on import
+    folder = Path(sp.__file__).parent / "kernels"
+    stamps = {p.stat().st_mtime_ns for p in folder.glob("*.py")}
+    assert len(stamps) == 1

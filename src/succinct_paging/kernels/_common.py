@@ -27,8 +27,8 @@ Performance notes (why the code looks the way it does):
   and unlinking need no branches for empty lists or list ends.
 
 numba's on-disk cache (``cache=True``) is keyed on the kernel's own source
-file only: after editing this file, touch the kernel modules or delete
-``kernels/__pycache__`` so that the kernels are recompiled.
+file only; importing :mod:`succinct_paging.kernels` gives all kernel modules
+the newest modification time among them, so an edit here recompiles them.
 """
 
 import numpy as np
