@@ -136,20 +136,10 @@ def check_config(config, schema_path, repo_root):
         for i, r in enumerate(config[key]):
             if isinstance(r, bool):
                 raise ConfigError(f"config key {key}[{i}]: {r!r} is not a number in [0, 1]")
-    canonical = []
-    for i, name in enumerate(config["algorithms"]):
-        try:
-            canonical.append(parse_algorithm(name).id)
-        except ValueError as exc:
-            raise ConfigError(f"config key algorithms[{i}]: {exc}") from None
-        if canonical[-1] in canonical[:-1]:
-            raise ConfigError(f"config key algorithms[{i}]: {name!r} is listed twice")
-    config["algorithms"] = canonical
-    for i, name in enumerate(canonical):
-        if parse_algorithm(name).prediction == "arrivals":
-            raise ConfigError(
-                f"config key algorithms[{i}]: {name!r} reads next-arrival predictions (SPEC §7), which "
-                "the error models of this list do not make; list it under arrivals.algorithms")
+    config["algorithms"] = _canonical_algorithms(
+        config["algorithms"], "algorithms",
+        lambda a: "reads next-arrival predictions (SPEC §7), which the error models of this list do not "
+                  "make; list it under arrivals.algorithms" if a.prediction == "arrivals" else None)
     needs_mirror = False
     for fam, spec in config["families"].items():
         gen = spec["generator"]
@@ -216,21 +206,11 @@ def _check_lower_bounds(config):
     deterministic, without ``opt`` (the adversaries of SPEC §4 adapt to the
     algorithm's evictions)."""
     section = config["lower_bounds"]
-    canonical = []
-    for i, name in enumerate(section["algorithms"]):
-        where = f"config key lower_bounds.algorithms[{i}]"
-        try:
-            parsed = parse_algorithm(name)
-        except ValueError as exc:
-            raise ConfigError(f"{where}: {exc}") from None
-        if parsed.randomized or "opt" in parsed.parts or parsed.prediction == "arrivals":
-            raise ConfigError(
-                f"{where}: {name!r} cannot be played by an adaptive adversary; allowed: deterministic ids "
-                "lru, fifo, followbits, followbits_robust, or combine(A,B) of them")
-        if parsed.id in canonical:
-            raise ConfigError(f"{where}: {name!r} is listed twice")
-        canonical.append(parsed.id)
-    section["algorithms"] = canonical
+    section["algorithms"] = _canonical_algorithms(
+        section["algorithms"], "lower_bounds.algorithms",
+        lambda a: "cannot be played by an adaptive adversary; allowed: deterministic ids lru, fifo, "
+                  "followbits, followbits_robust, or combine(A,B) of them"
+        if a.randomized or "opt" in a.parts or a.prediction == "arrivals" else None)
 
 
 def _check_arrivals(config):
@@ -242,16 +222,7 @@ def _check_arrivals(config):
         if fam not in config["families"]:
             raise ConfigError(f"config key arrivals.families[{i}]: {fam!r} is not a configured family; "
                               f"allowed: {', '.join(config['families'])}")
-    canonical = []
-    for i, name in enumerate(section["algorithms"]):
-        try:
-            canonical.append(parse_algorithm(name).id)
-        except ValueError as exc:
-            raise ConfigError(f"config key arrivals.algorithms[{i}]: {exc}") from None
-        if canonical[-1] in canonical[:-1]:
-            raise ConfigError(f"config key arrivals.algorithms[{i}]: {name!r} is listed twice")
-    section["algorithms"] = canonical
-
+    section["algorithms"] = _canonical_algorithms(section["algorithms"], "arrivals.algorithms")
 
 
 def _check_learned(config):
@@ -263,20 +234,10 @@ def _check_learned(config):
         if fam not in config["families"]:
             raise ConfigError(f"config key learned.families[{i}]: {fam!r} is not a configured family; "
                               f"allowed: {', '.join(config['families'])}")
-    canonical = []
-    for i, name in enumerate(section["algorithms"]):
-        try:
-            parsed = parse_algorithm(name)
-        except ValueError as exc:
-            raise ConfigError(f"config key learned.algorithms[{i}]: {exc}") from None
-        if parsed.prediction not in ("none", "discard"):
-            raise ConfigError(f"config key learned.algorithms[{i}]: {name!r} reads {parsed.prediction} "
-                              "predictions; the learned predictors make discard bits")
-        if parsed.id in canonical:
-            raise ConfigError(f"config key learned.algorithms[{i}]: {name!r} is listed twice")
-        canonical.append(parsed.id)
-    section["algorithms"] = canonical
-
+    section["algorithms"] = _canonical_algorithms(
+        section["algorithms"], "learned.algorithms",
+        lambda a: f"reads {a.prediction} predictions; the learned predictors make discard bits"
+        if a.prediction not in ("none", "discard") else None)
 
 
 def _check_adversarial(config):
@@ -292,19 +253,29 @@ def _check_adversarial(config):
         if fam not in fams:
             raise ConfigError(f"config key adversarial.families[{i}]: {fam!r} is not a configured family; "
                               f"allowed: {', '.join(fams)}")
+    section["algorithms"] = _canonical_algorithms(
+        section["algorithms"], "adversarial.algorithms",
+        lambda a: "reads no bits; wrong bits cannot hurt it" if a.prediction not in ("discard", "phase") else None)
+
+
+def _canonical_algorithms(ids, key, reject=None):
+    """The canonical ids of the algorithm list at config key ``key``, each
+    listed once. ``reject(parsed)`` returns why this list cannot hold an
+    algorithm, or None. Raises ConfigError naming the key and index."""
     canonical = []
-    for i, name in enumerate(section["algorithms"]):
+    for i, name in enumerate(ids):
+        where = f"config key {key}[{i}]"
         try:
             parsed = parse_algorithm(name)
         except ValueError as exc:
-            raise ConfigError(f"config key adversarial.algorithms[{i}]: {exc}") from None
-        if parsed.prediction not in ("discard", "phase"):
-            raise ConfigError(f"config key adversarial.algorithms[{i}]: {name!r} reads no bits; "
-                              "wrong bits cannot hurt it")
+            raise ConfigError(f"{where}: {exc}") from None
+        reason = reject(parsed) if reject else None
+        if reason:
+            raise ConfigError(f"{where}: {name!r} {reason}")
         if parsed.id in canonical:
-            raise ConfigError(f"config key adversarial.algorithms[{i}]: {name!r} is listed twice")
+            raise ConfigError(f"{where}: {name!r} is listed twice")
         canonical.append(parsed.id)
-    section["algorithms"] = canonical
+    return canonical
 
 
 __all__ = ["ALGORITHMS", "ConfigError", "check_config"]
