@@ -383,10 +383,15 @@ def _combine(pair, pages, k, bits, rng, budget, switch_factor):
     cost_F > switch_factor * cost_other; our lazy cache then evicts, among
     pages not in F's cache, the one that left F's cache most recently
     (never-in-F pages: leave-time -1, smallest id first)."""
-    rng_a = _child(rng)
-    rng_b = _child(rng)
-    a = _make(pair[0], pages, k, bits, rng_a, budget)
-    b = _make(pair[1], pages, k, bits, rng_b, budget)
+    a = _make(pair[0], pages, k, bits, _child(rng), budget)
+    b = _make(pair[1], pages, k, bits, _child(rng), budget)
+    return combine_runs(a, b, pages, k, switch_factor)
+
+
+def combine_runs(a, b, pages, k, switch_factor):
+    """Faults of ``combine`` over two fresh reference algorithms ``a``, ``b``
+    (objects with ``step(t)``, ``faults``, ``cache`` and ``left``, the time
+    each page last left the cache), by the rules of :func:`_combine`."""
     followed, other = a, b
     cache = set()
     faults = 0

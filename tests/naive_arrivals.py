@@ -19,6 +19,7 @@ from naive import (
     _next_request,
     _Paging,
     _ScriptedChoices,
+    combine_runs,
     naive_k_phases,
 )
 
@@ -153,23 +154,7 @@ def naive_simulate_arrivals(algorithm, pages, k, predictions, rng=None, switch_f
         return alg.faults
     a = _make_any(a_id, pages, k, bits, _child(rng), predictions)
     b = _make_any(b_id, pages, k, bits, _child(rng), predictions)
-    followed, other = a, b
-    cache = set()
-    faults = 0
-    for t, p in enumerate(pages):
-        a.step(t)
-        b.step(t)
-        if followed.faults > switch_factor * other.faults:
-            followed, other = other, followed
-        if p in cache:
-            continue
-        faults += 1
-        if len(cache) == k:
-            outside = [q for q in cache if q not in followed.cache]
-            q = max(outside, key=lambda q: (followed.left.get(q, -1), -q))
-            cache.remove(q)
-        cache.add(p)
-    return faults
+    return combine_runs(a, b, pages, k, switch_factor)
 
 
 def naive_arrival_discard_bits(pages, k, predictions):

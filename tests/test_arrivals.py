@@ -33,6 +33,7 @@ from naive_arrivals import (
     naive_next_arrivals,
     naive_simulate_arrivals,
 )
+from strategies import pages_and_k
 
 Z = 5.0
 N_SEEDS = 2000
@@ -67,19 +68,7 @@ def kernel(alg, pages, k, predictions, seed=0, switch_factor=2.0):
 def instances(draw, max_k=5, max_len=50):
     """(pages, k, predictions): uniform, run-heavy or cyclic pages; predictions
     exact (+1), noisy, small integers (many ties) or arbitrary floats."""
-    k = draw(st.integers(1, max_k))
-    n_pages = draw(st.integers(1, k + 4))
-    shape = draw(st.sampled_from(["uniform", "runs", "loop"]))
-    if shape == "uniform":
-        pages = draw(st.lists(st.integers(0, n_pages - 1), min_size=1, max_size=max_len))
-    elif shape == "runs":
-        runs = draw(st.lists(st.tuples(st.integers(0, n_pages - 1), st.integers(1, 8)),
-                             min_size=1, max_size=max_len // 4))
-        pages = [p for p, r in runs for _ in range(r)][:max_len]
-    else:
-        start = draw(st.integers(0, n_pages - 1))
-        length = draw(st.integers(1, max_len))
-        pages = [(start + i) % n_pages for i in range(length)]
+    pages, k = draw(pages_and_k(max_k, max_len))
     n = len(pages)
     kind = draw(st.sampled_from(["exact", "noisy", "ties", "floats"]))
     truth = naive_next_arrivals(pages)

@@ -30,6 +30,7 @@ from naive import (
     naive_phase_bits,
     naive_simulate,
 )
+from strategies import pages_and_k
 
 Z = 5.0  # confidence of the statistical checks, in standard deviations
 N_SEEDS = 2000
@@ -87,19 +88,7 @@ def truth_bits(alg, pages, k):
 def instances(draw, max_k=5, max_len=50):
     """(pages, k, bits): a few pages (often more than k), with uniform, run-
     heavy or cyclic structure; bits random, perfect or perfect with flips."""
-    k = draw(st.integers(1, max_k))
-    n_pages = draw(st.integers(1, k + 4))
-    shape = draw(st.sampled_from(["uniform", "runs", "loop"]))
-    if shape == "uniform":
-        pages = draw(st.lists(st.integers(0, n_pages - 1), min_size=1, max_size=max_len))
-    elif shape == "runs":
-        runs = draw(st.lists(st.tuples(st.integers(0, n_pages - 1), st.integers(1, 8)),
-                             min_size=1, max_size=max_len // 4))
-        pages = [p for p, r in runs for _ in range(r)][:max_len]
-    else:
-        start = draw(st.integers(0, n_pages - 1))
-        length = draw(st.integers(1, max_len))
-        pages = [(start + i) % n_pages for i in range(length)]
+    pages, k = draw(pages_and_k(max_k, max_len))
     bit_kind = draw(st.sampled_from(["random", "perfect", "noisy"]))
     if bit_kind == "random":
         bits = draw(st.lists(st.integers(0, 1), min_size=len(pages), max_size=len(pages)))
