@@ -1,5 +1,5 @@
 # succinct-paging: experiments for paging with one-bit predictions
-# (Antoniadis et al., ICML 2023). See README.md; the contract is SPEC.md.
+# (Antoniadis et al., ICML 2023). See README.md; the contract is docs/contract.md.
 from snakemake.utils import min_version
 
 min_version("8.10")

@@ -1,11 +1,11 @@
-"""Slow, obviously-correct reference implementations (SPEC §1–§3).
+"""Slow, obviously-correct reference implementations (contract §1–§3).
 
 Plain Python only (lists, dicts, sets; no numba, no numpy logic), written
 straight from the definitions so that the fast kernels of
 ``succinct_paging`` can be compared against them. Every function is
 quadratic or worse; use on short inputs only.
 
-Conventions shared by all simulators (SPEC §1): the cache starts empty, every
+Conventions shared by all simulators (contract §1): the cache starts empty, every
 fault counts (cold faults included), all algorithms are lazy unless stated.
 Randomized algorithms draw from a ``random.Random``; they agree with the
 kernels only in distribution.
@@ -28,13 +28,13 @@ def _next_request(pages, t, q):
 
 
 def _lfd_victim(pages, t, cache):
-    """LFD choice (SPEC §1.1): furthest next request; ties (only among pages
+    """LFD choice (contract §1.1): furthest next request; ties (only among pages
     never requested again) go to the smallest page id."""
     return max(cache, key=lambda q: (_next_request(pages, t, q), -q))
 
 
 def naive_lfd(pages, k):
-    """Run LFD (SPEC §1.1) and derive the discard bits (SPEC §1.2).
+    """Run LFD (contract §1.1) and derive the discard bits (contract §1.2).
 
     Returns ``(faults, bits)`` with ``bits[t] = 1`` iff ``pages[t]`` is never
     requested again or LFD evicts it before its next request.
@@ -64,7 +64,7 @@ def naive_lfd(pages, k):
 
 
 def brute_force_opt(pages, k):
-    """Minimum number of faults (SPEC §1.1), independent of LFD.
+    """Minimum number of faults (contract §1.1), independent of LFD.
 
     Dynamic programme over the set of reachable cache contents: after each
     request keep, for every possible cache set, the fewest faults that reach
@@ -90,7 +90,7 @@ def brute_force_opt(pages, k):
 
 
 def naive_k_phases(pages, k):
-    """Phase index (0-based) of each request (SPEC §1.3): a new phase starts
+    """Phase index (0-based) of each request (contract §1.3): a new phase starts
     at the request of the (k+1)-th distinct page since the phase began."""
     phase = 0
     seen = set()
@@ -106,7 +106,7 @@ def naive_k_phases(pages, k):
 
 
 def naive_phase_bits(pages, k):
-    """Phase bits (SPEC §1.3): at a request in phase i, 1 iff the page is not
+    """Phase bits (contract §1.3): at a request in phase i, 1 iff the page is not
     requested in phase i+1 (or there is no phase i+1), else 0."""
     pages = [int(p) for p in pages]
     phases = naive_k_phases(pages, k)
@@ -119,7 +119,7 @@ def naive_phase_bits(pages, k):
 
 
 def naive_eta(bits, truth):
-    """Prediction errors (SPEC §1.4): ``(eta0, eta1)``."""
+    """Prediction errors (contract §1.4): ``(eta0, eta1)``."""
     eta0 = sum(1 for b, tau in zip(bits, truth) if b == 0 and tau == 1)
     eta1 = sum(1 for b, tau in zip(bits, truth) if b == 1 and tau == 0)
     return eta0, eta1
@@ -135,7 +135,7 @@ class _Paging:
     page to the time of its most recent request, of the insertion of its
     current copy and to its latest bit. ``left[q]`` is the time ``q`` last left
     the cache (``2t`` for an eviction at step ``t``, ``2t + 1`` for a drop),
-    used by ``combine`` (SPEC §3.7).
+    used by ``combine`` (contract §3.7).
     """
 
     def __init__(self, pages, k, bits, rng):
@@ -190,7 +190,7 @@ class _Paging:
 
 
 class _Opt(_Paging):
-    """LFD (SPEC §1.1)."""
+    """LFD (contract §1.1)."""
 
     def victim(self, t, p):
         return _lfd_victim(self.pages, t, self.cache)
@@ -218,7 +218,7 @@ class _Random(_Paging):
 
 
 class _Marking(_Paging):
-    """Marking (SPEC §3.1): every request marks its page; a page that leaves
+    """Marking (contract §3.1): every request marks its page; a page that leaves
     the cache loses its mark; on a fault with a full cache and every cached
     page marked, unmark all."""
 
@@ -246,7 +246,7 @@ class _Marking(_Paging):
 
 
 class _Marker(_Marking):
-    """``marker`` (SPEC §3.1): random unmarked page."""
+    """``marker`` (contract §3.1): random unmarked page."""
 
     def victim(self, t, p):
         self.unmark_all_if_needed()
@@ -254,7 +254,7 @@ class _Marker(_Marking):
 
 
 class _Mark0(_Marking):
-    """``mark0`` (SPEC §3.4): a random cached 1-page if any (no phase change),
+    """``mark0`` (contract §3.4): a random cached 1-page if any (no phase change),
     else marking."""
 
     def victim(self, t, p):
@@ -266,7 +266,7 @@ class _Mark0(_Marking):
 
 
 class _Mark0Eager(_Marking):
-    """``mark0_eager`` (SPEC §3.5): marking; a page served with bit 1 is
+    """``mark0_eager`` (contract §3.5): marking; a page served with bit 1 is
     dropped at once."""
 
     def victim(self, t, p):
@@ -280,7 +280,7 @@ class _Mark0Eager(_Marking):
 
 
 class _MarkPredict(_Marking):
-    """``mark_predict`` (SPEC §3.6): marking; a random unmarked page with
+    """``mark_predict`` (contract §3.6): marking; a random unmarked page with
     latest phase bit 1 if any, else a random unmarked page."""
 
     def victim(self, t, p):
@@ -291,7 +291,7 @@ class _MarkPredict(_Marking):
 
 
 class _FollowBits(_Paging):
-    """``followbits`` (SPEC §3.2): LRU among cached 1-pages, else LRU."""
+    """``followbits`` (contract §3.2): LRU among cached 1-pages, else LRU."""
 
     def victim(self, t, p):
         ones = [q for q in self.cache if self.latest_bit[q] == 1]
@@ -299,7 +299,7 @@ class _FollowBits(_Paging):
 
 
 class _FollowBitsRobust(_FollowBits):
-    """``followbits_robust`` (SPEC §3.3) with fault budget per k-phase."""
+    """``followbits_robust`` (contract §3.3) with fault budget per k-phase."""
 
     def __init__(self, pages, k, bits, rng, budget):
         super().__init__(pages, k, bits, rng)
@@ -323,6 +323,12 @@ class _FollowBitsRobust(_FollowBits):
         return self.lru_of(ones if ones else unmarked)
 
 
+#: Plain-Python reference of every registered base algorithm, by id: a
+#: factory ``(pages, k, bits, rng, budget) -> object with step(t), faults,
+#: cache and left``. A test that registers an algorithm adds its reference
+#: here, and every kernel-vs-reference test picks it up.
+REFERENCES = {}
+
 _SIMPLE = {
     "opt": _Opt,
     "lru": _Lru,
@@ -336,10 +342,13 @@ _SIMPLE = {
 }
 
 
+REFERENCES.update({name: (lambda cls: lambda pages, k, bits, rng, budget: cls(pages, k, bits, rng))(cls)
+                   for name, cls in _SIMPLE.items()})
+REFERENCES["followbits_robust"] = _FollowBitsRobust
+
+
 def _make(name, pages, k, bits, rng, budget):
-    if name == "followbits_robust":
-        return _FollowBitsRobust(pages, k, bits, rng, budget)
-    return _SIMPLE[name](pages, k, bits, rng)
+    return REFERENCES[name](pages, k, bits, rng, budget)
 
 
 def _parse_combine(algorithm):
@@ -357,12 +366,12 @@ def _as_rng(rng):
 
 def naive_simulate(algorithm, pages, k, bits=None, rng=None, budget=None,
                    switch_factor=2.0):
-    """Number of faults of ``algorithm`` (SPEC §3) on ``pages`` with cache ``k``.
+    """Number of faults of ``algorithm`` (contract §3) on ``pages`` with cache ``k``.
 
     ``bits`` are the predictions (ignored by prediction-free algorithms);
     ``rng`` is a ``random.Random``, a seed or ``None`` (seed 0); ``budget``
     is for ``followbits_robust`` (default 2k); ``switch_factor`` for
-    ``combine(A,B)`` (SPEC §3.7).
+    ``combine(A,B)`` (contract §3.7).
     """
     pages = [int(p) for p in pages]
     bits = [0] * len(pages) if bits is None else [int(b) for b in bits]
@@ -378,7 +387,7 @@ def naive_simulate(algorithm, pages, k, bits=None, rng=None, budget=None,
 
 
 def _combine(pair, pages, k, bits, rng, budget, switch_factor):
-    """``combine(A,B)`` (SPEC §3.7), with the lead's exact rules: after both
+    """``combine(A,B)`` (contract §3.7), with the lead's exact rules: after both
     advance on request t, the followed algorithm F switches if
     cost_F > switch_factor * cost_other; our lazy cache then evicts, among
     pages not in F's cache, the one that left F's cache most recently

@@ -1,10 +1,10 @@
-"""Slow, obviously-correct references for SPEC §7 (next-arrival predictions).
+"""Slow, obviously-correct references for contract §7 (next-arrival predictions).
 
 Plain Python, written from the definitions, in the style of ``naive.py`` (whose
 simulator base classes they extend): ``predictions[t]`` is the predicted time
 of the next request of ``pages[t]``; a page's latest prediction is the one of
 its most recent request. Choices "largest latest prediction" break ties by the
-smallest page id (the LFD rule of SPEC §1.1). Quadratic or worse: short inputs
+smallest page id (the LFD rule of contract §1.1). Quadratic or worse: short inputs
 only.
 """
 
@@ -65,14 +65,14 @@ class _Predicted(_Paging):
 
 
 class _BlindOracle(_Predicted):
-    """``blind_oracle`` (SPEC §7): largest latest prediction in the cache."""
+    """``blind_oracle`` (contract §7): largest latest prediction in the cache."""
 
     def victim(self, t, p):
         return self.furthest(self.cache)
 
 
 class _ChainMarking(_Predicted, _Marking):
-    """Marking with eviction chains (SPEC §7). At a phase start the cached
+    """Marking with eviction chains (contract §7). At a phase start the cached
     pages become stale and the chain list is emptied. A fault on a non-stale
     page starts a chain; a fault on a stale page extends the chain whose last
     evicted page it is. The chain's eviction number ``c`` (this eviction
@@ -137,8 +137,8 @@ def _make_any(name, pages, k, bits, rng, predictions):
 
 
 def naive_simulate_arrivals(algorithm, pages, k, predictions, rng=None, switch_factor=2.0):
-    """Faults of a SPEC §7 algorithm, or ``combine(A,B)`` of any two with at
-    most one kind of predictions (SPEC §3.7 with the rules of
+    """Faults of a contract §7 algorithm, or ``combine(A,B)`` of any two with at
+    most one kind of predictions (contract §3.7 with the rules of
     ``naive._combine``)."""
     pages = [int(p) for p in pages]
     predictions = [float(a) for a in predictions]
@@ -158,7 +158,7 @@ def naive_simulate_arrivals(algorithm, pages, k, predictions, rng=None, switch_f
 
 
 def naive_arrival_discard_bits(pages, k, predictions):
-    """SPEC §1.2 bits of blind_oracle (LFD on the predicted arrivals)."""
+    """contract §1.2 bits of blind_oracle (LFD on the predicted arrivals)."""
     pages = [int(p) for p in pages]
     alg = _BlindOracle(pages, k, [0] * len(pages), random.Random(0), [float(a) for a in predictions])
     for t in range(len(pages)):
@@ -172,7 +172,7 @@ def naive_arrival_discard_bits(pages, k, predictions):
 
 
 def naive_literal_phase_bits(pages, k, predictions):
-    """SPEC §7's rule at every request: 1 iff there is no next k-phase or the
+    """contract §7's rule at every request: 1 iff there is no next k-phase or the
     prediction is larger than the index where the phase after the next one
     starts (n if none)."""
     phases = naive_k_phases(pages, k)
@@ -202,7 +202,7 @@ def naive_arrival_phase_bits(pages, k, predictions):
 
 def exact_distribution_arrivals(algorithm, pages, k, predictions, switch_factor=2.0,
                                 max_leaves=10**6):
-    """Exact ``{faults: probability}`` of a randomized algorithm of SPEC §7 by
+    """Exact ``{faults: probability}`` of a randomized algorithm of contract §7 by
     enumerating every sequence of uniform choices (as
     ``naive.exact_distribution``)."""
     dist = {}

@@ -1,6 +1,6 @@
-"""Adversarial error injection (src/succinct_paging/adversarial.py).
+"""Adversarial error injection (src/succinct_paging/experiments/adversarial.py).
 
-- Done criterion of issue #5: at the same number of wrong bits the adversary
+- At the same number of wrong bits the adversary
   is never better for the algorithm than the random models, checked on small
   inputs against the random model's *exact* mean (every placement enumerated)
   and, with sampled placements, against the reported mean.
@@ -16,7 +16,7 @@ import numpy as np
 import pytest
 
 from naive import naive_lfd, naive_phase_bits, naive_simulate
-from succinct_paging.adversarial import (
+from succinct_paging.experiments.adversarial import (
     KINDS,
     _Runner,
     adversarial_curve,

@@ -1,4 +1,4 @@
-"""Next-arrival predictions and the SPEC §7 algorithms: numba kernels against
+"""Next-arrival predictions and the contract §7 algorithms: numba kernels against
 the plain-Python references of ``tests/naive_arrivals.py``.
 
 - ``next_arrivals`` / ``noisy_arrivals``: values, the 10^4·n convention,
@@ -206,7 +206,7 @@ def test_phase_bits_from_exact_predictions():
 
 def test_phase_bits_reading_changes_nothing_mark_predict_sees():
     """The reading taken for phase bits (module docstring of
-    succinct_paging.arrivals) agrees with SPEC's literal rule at every last
+    succinct_paging.arrivals) agrees with the contract's literal rule at every last
     request of a page in its phase, and mark_predict makes the same choices
     with both: the reference (whose random draws do not depend on the order
     of its sets) pays the same for every seed. (The kernel's draws index

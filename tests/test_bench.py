@@ -1,12 +1,15 @@
-"""Smoke test of ``python -m succinct_paging.bench --quick`` on the synthetic
+"""Smoke test of ``python benchmarks/bench.py --quick`` on the synthetic
 trace only: it runs, and writes a table with one row per kernel and cache
 size and positive rates. Never asserts on speed."""
 
 import importlib.util
+import sys
+from pathlib import Path
 
 import pandas as pd
 
-from succinct_paging import bench
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
+import bench  # noqa: E402  (a script of the repository, not a module of the package)
 
 
 def test_quick_benchmark_writes_tables(tmp_path):

@@ -1,4 +1,4 @@
-"""Exhaustive checks of the bounds of SPEC §3 on all short inputs.
+"""Exhaustive checks of the bounds of contract §3 on all short inputs.
 
 Every check maximises over *all* predicted-bit vectors exactly, without
 enumerating them:
@@ -16,11 +16,11 @@ enumerating them:
   every state reachable on *any* sequence over N pages (all lengths).
 
 The algorithm models used by these searches are plain Python step functions
-written from SPEC §3; each is checked against the kernel (deterministic) or
+written from contract §3; each is checked against the kernel (deterministic) or
 against ``naive.exact_distribution`` (randomized) first, and the worst bits
 found are replayed on the kernel, so a bug in a model cannot hide a bug in a
 kernel. A deliberately wrong variant of ``followbits`` (most recently used
-among 0-pages, SPEC §3.2) must be caught by the same check.
+among 0-pages, contract §3.2) must be caught by the same check.
 """
 
 import itertools
@@ -35,8 +35,8 @@ import pytest
 import succinct_paging as sp
 from naive import _FollowBits, canonical_sequences, exact_distribution, expectation
 from succinct_paging.bounds import harmonic
-from succinct_paging.robust_search import (
-    SPEC_COUNTEREXAMPLES,
+from succinct_paging.proofs.robust_search import (
+    CONTRACT_COUNTEREXAMPLES,
     check_witness,
     excess_profile,
     needed,
@@ -61,7 +61,7 @@ def _eta(bits, tau):
 
 
 def followbits_step(state, p, b, k):
-    """SPEC §3.2. ``state``: cached (page, latest bit) pairs, least recently
+    """contract §3.2. ``state``: cached (page, latest bit) pairs, least recently
     used first. Returns ``(new_state, fault)``."""
     for i, (q, _) in enumerate(state):
         if q == p:
@@ -74,7 +74,7 @@ def followbits_step(state, p, b, k):
 
 
 def followbits_mru0_step(state, p, b, k):
-    """The WRONG variant of SPEC §3.2 (test fixture): among 0-pages evict the
+    """The WRONG variant of contract §3.2 (test fixture): among 0-pages evict the
     most recently used one. A page with a wrong 0 then never leaves."""
     for i, (q, _) in enumerate(state):
         if q == p:
@@ -104,7 +104,7 @@ def simulate_mru0(pages, k, bits):
 
 
 def robust_step(state, p, b, k, budget):
-    """SPEC §3.3. ``state``: (cached (page, bit) pairs LRU first, pages
+    """contract §3.3. ``state``: (cached (page, bit) pairs LRU first, pages
     requested in the current k-phase, faults in the phase). Returns
     ``(new_state, fault)``; raises if the robust mode finds no unmarked page."""
     cache, marked, pf = state
@@ -233,7 +233,7 @@ def test_followbits_bound_on_all_short_inputs(k):
 
 
 def test_wrong_variant_is_caught():
-    """MRU among 0-pages (SPEC §3.2: 'most-recent choices break the bound')
+    """MRU among 0-pages (contract §3.2: 'most-recent choices break the bound')
     must fail the same check, and the violation must be real."""
     for k in (2, 3):
         _, violations, _, worst = followbits_check(followbits_mru0_step, k)
@@ -245,7 +245,7 @@ def test_wrong_variant_is_caught():
             cost = simulate_mru0(pages, k, bits)
             assert cost == model_cost(followbits_mru0_step, pages, k, bits)
             assert cost - opt - (k - 1) * eta0 - eta1 == slack > 0
-    # the mechanism of SPEC §3.2: a wrong 0 on a page never requested again
+    # the mechanism of contract §3.2: a wrong 0 on a page never requested again
     pages, bits = [0, 1, 2, 1, 2, 1, 2, 1], [0, 0, 0, 0, 0, 0, 1, 1]
     opt, tau = _truth(pages, 2)
     eta0, eta1 = _eta(bits, tau)
@@ -307,7 +307,7 @@ def _max_phase_faults(k, n_pages, budget):
 
 @pytest.mark.parametrize("k,n_pages", [(2, 3), (2, 4), (2, 5), (3, 4), (3, 5)])
 def test_robust_faults_per_phase(k, n_pages):
-    """SPEC §3.3: at most 3k faults per k-phase. Over every sequence of any
+    """contract §3.3: at most 3k faults per k-phase. Over every sequence of any
     length over n_pages pages and every bit vector, the exact maximum is
     budget + k − 1 (3k − 1 at the default budget 2k): the page loaded by the
     budget-th fault is marked, so robust mode never evicts it and at most the
@@ -319,17 +319,17 @@ def test_robust_faults_per_phase(k, n_pages):
 
 
 def test_spec_counterexamples_break_1_km1_1():
-    """Regression: the two counterexamples of SPEC §3.3, recomputed from the
+    """Regression: the two counterexamples of contract §3.3, recomputed from the
     definitions (kernel + LFD truth); followbits satisfies its bound on them."""
     expected = [(15, 11, 0, 3), (14, 6, 1, 5)]
-    for (k, budget, pages, bits), want in zip(SPEC_COUNTEREXAMPLES, expected):
+    for (k, budget, pages, bits), want in zip(CONTRACT_COUNTEREXAMPLES, expected):
         cost, opt, eta0, eta1 = check_witness(pages, bits, k, budget)
         assert (cost, opt, eta0, eta1) == want
         assert cost > opt + (k - 1) * eta0 + eta1
         fb = sp.simulate("followbits", pages, k, bits)
         assert fb <= opt + (k - 1) * eta0 + eta1
-    # the second one is the one SPEC compares with followbits (which pays 13)
-    k, _, pages, bits = SPEC_COUNTEREXAMPLES[1]
+    # the second one is the one the contract compares with followbits (which pays 13)
+    k, _, pages, bits = CONTRACT_COUNTEREXAMPLES[1]
     assert sp.simulate("followbits", pages, k, bits) == 13
 
 
@@ -356,11 +356,11 @@ def test_search_dp_equals_brute_force():
 
 
 def test_search_dp_on_spec_counterexamples():
-    """The DP finds at least the SPEC's excess on its counterexamples: budget
+    """The DP finds at least the contract's excess on its counterexamples: budget
     k at k=4 needs β = ∞ with γ = 1; budget 2k at k=3 needs γ ≥ 6/5."""
-    k, budget, pages, _ = SPEC_COUNTEREXAMPLES[0]
+    k, budget, pages, _ = CONTRACT_COUNTEREXAMPLES[0]
     assert needed(excess_profile(pages, k, budget, "eta0")[0])[0] == math.inf
-    k, budget, pages, _ = SPEC_COUNTEREXAMPLES[1]
+    k, budget, pages, _ = CONTRACT_COUNTEREXAMPLES[1]
     gamma, j = needed(excess_profile(pages, k, budget, "eta1")[0])
     assert gamma >= 1.2 and j is not None
     beta, _ = needed(excess_profile(pages, k, budget, "eta0")[0])
@@ -369,7 +369,7 @@ def test_search_dp_on_spec_counterexamples():
 
 def test_search_smoke():
     """A tiny seeded search reproduces the price of robustness at k=3 (its
-    structured pool holds the SPEC counterexample) and checks its witnesses
+    structured pool holds the contract's counterexample) and checks its witnesses
     on the kernel; the same seed gives the same table."""
     a = search(ks=[3], budget_factors=[2], n_random=3, restarts=1, local_steps=3, seed=5)
     b = search(ks=[3], budget_factors=[2], n_random=3, restarts=1, local_steps=3, seed=5)
@@ -391,7 +391,7 @@ def _canon(cache):
 
 
 def mark0_dist(state, p, b, k):
-    """SPEC §3.4. ``state``: sorted (page, (marked, bit)). Returns a list of
+    """contract §3.4. ``state``: sorted (page, (marked, bit)). Returns a list of
     (new_state, probability, fault)."""
     cache = dict(state)
     if p in cache:
@@ -414,7 +414,7 @@ def mark0_dist(state, p, b, k):
 
 
 def mark0_eager_dist(state, p, b, k):
-    """SPEC §3.5. ``state``: sorted (page, marked)."""
+    """contract §3.5. ``state``: sorted (page, marked)."""
     cache = dict(state)
     outs = []
     if p in cache:
@@ -441,7 +441,7 @@ def mark0_eager_dist(state, p, b, k):
 
 
 def mark_predict_dist(state, p, b, k):
-    """SPEC §3.6. ``state``: sorted (page, (marked, latest phase bit))."""
+    """contract §3.6. ``state``: sorted (page, (marked, latest phase bit))."""
     cache = dict(state)
     if p in cache:
         cache[p] = (1, b)
@@ -546,7 +546,7 @@ def _phase_truth(pages, k):
 @pytest.mark.parametrize("k", [2, 3])
 @pytest.mark.parametrize("alg", sorted(RANDOMIZED))
 def test_randomized_bounds_on_all_short_inputs(alg, k):
-    """E[cost] ≤ α·OPT + β·η0 + γ·η1 (SPEC §3) exactly, for every sequence of
+    """E[cost] ≤ α·OPT + β·η0 + γ·η1 (contract §3) exactly, for every sequence of
     length ≤ 7 (any number of pages, up to relabelling) and every bit vector."""
     model, kind, constants = RANDOMIZED[alg]
     alpha, beta, gamma = constants(k)
@@ -564,7 +564,7 @@ def test_randomized_bounds_on_all_short_inputs(alg, k):
 
 def test_randomized_check_has_teeth():
     """The same walk rejects a wrong constant: MARK&PREDICT is not (1, H_k, 1)
-    (SPEC §3: 'the factor 2 on OPT is needed')."""
+    (contract §3: 'the factor 2 on OPT is needed')."""
     model, _, _ = RANDOMIZED["mark_predict"]
     _, worst, (pages, bits) = walk_expectations(model, 2, 7, _phase_truth, 1, harmonic(2), 1)
     assert worst > 0.5

@@ -1,4 +1,4 @@
-"""Fitted constants (succinct_paging.fit): the NNLS solver, the bootstrap,
+"""Fitted constants (succinct_paging.proofs.fit): the NNLS solver, the bootstrap,
 the table, the 5% criterion on lb_keep, and the figure."""
 
 import itertools
@@ -8,9 +8,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from succinct_paging.bounds import PROVEN_CONSTANTS
-from succinct_paging.experiment import compute_truth, make_family, run_grid
-from succinct_paging.fit import (
+from succinct_paging.algorithms import parse_algorithm
+from succinct_paging.experiments.grid import compute_truth, make_family, run_grid
+from succinct_paging.proofs.fit import (
     COLUMNS,
     fit_constants,
     fit_table,
@@ -20,8 +20,8 @@ from succinct_paging.fit import (
     write_csv,
     write_markdown,
 )
-from succinct_paging.lower_bounds import lower_bound_table
-from succinct_paging.proof_plots import plot_fitted_constants
+from succinct_paging.proofs.lower_bounds import lower_bound_table
+from succinct_paging.plotting.proofs import plot_fitted_constants
 
 
 def _kkt_ok(X, y, c, tol=1e-6):
@@ -125,7 +125,7 @@ def test_fit_table_covers_every_algorithm_and_family(small_runs, tmp_path):
     assert set(zip(runs_part["algorithm"], runs_part["trace_family"])) == want
     assert "lru" not in set(fits["algorithm"])  # no predictions, no fit
     for row in runs_part.itertuples(index=False):
-        want_c = PROVEN_CONSTANTS[row.algorithm](row.k) if row.algorithm in PROVEN_CONSTANTS else (math.nan,) * 3
+        want_c = parse_algorithm(row.algorithm).constants(row.k) if parse_algorithm(row.algorithm).constants else (math.nan,) * 3
         got = (row.proven_alpha, row.proven_beta, row.proven_gamma)
         assert all((math.isnan(w) and math.isnan(g)) or w == pytest.approx(g) for w, g in zip(want_c, got))
         assert row.alpha >= 0 and row.beta >= 0 and row.gamma >= 0

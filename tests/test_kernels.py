@@ -1,5 +1,5 @@
 """The numba kernels behind ``succinct_paging.simulate`` against the plain
-Python references of ``tests/naive.py`` (SPEC §3).
+Python references of ``tests/naive.py`` (contract §3).
 
 - Deterministic algorithms: equal faults on >= 1,000 random instances each
   (hypothesis, shrinking to a minimal counterexample) plus edge cases.
@@ -23,7 +23,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import succinct_paging as sp
+from numba import njit
+from succinct_paging.algorithms import REGISTRY, Algorithm, base_ids, register, unregister
 from naive import (
+    REFERENCES,
+    _Paging,
     exact_distribution,
     expectation,
     naive_lfd,
@@ -35,19 +39,15 @@ from strategies import pages_and_k
 Z = 5.0  # confidence of the statistical checks, in standard deviations
 N_SEEDS = 2000
 
-RANDOMIZED = ["random", "marker", "mark0", "mark0_eager", "mark_predict",
-              "combine(mark0,marker)", "combine(mark0_eager,lru)",
-              "combine(marker,followbits)"]
-ALL_BASE = ["opt", "lru", "fifo", "random", "marker", "followbits",
-            "followbits_robust", "mark0", "mark0_eager", "mark_predict"]
+# Every registered algorithm that reads no next-arrival predictions (those
+# are tested in test_arrivals.py), in registry order; a newly registered one
+# is picked up here with no other edit.
+ALL_BASE = list(base_ids("bits"))
+RANDOMIZED = [a for a in ALL_BASE if REGISTRY[a].randomized] + [
+    "combine(mark0,marker)", "combine(mark0_eager,lru)", "combine(marker,followbits)"]
 
 # (algorithm, budget as a function of k or None, switch_factor)
-DETERMINISTIC = [
-    ("opt", None, 2.0),
-    ("lru", None, 2.0),
-    ("fifo", None, 2.0),
-    ("followbits", None, 2.0),
-    ("followbits_robust", None, 2.0),          # default budget 2k
+DETERMINISTIC = [(a, None, 2.0) for a in ALL_BASE if not REGISTRY[a].randomized] + [
     ("followbits_robust", lambda k: 1, 2.0),
     ("followbits_robust", lambda k: k, 2.0),
     ("followbits_robust", lambda k: 3 * k, 2.0),
@@ -137,20 +137,93 @@ def _seeded_cases(n_cases, seed, max_k=6, max_len=120):
         yield pages, k, bits
 
 
-@pytest.mark.parametrize("alg,budget_of,switch", DETERMINISTIC, ids=DET_IDS)
-def test_deterministic_longer_traces(alg, budget_of, switch):
-    for pages, k, bits in _seeded_cases(60, seed=zlib.crc32(alg.encode()) % 1000 + 1):
+def assert_matches_reference(alg, budget_of=None, switch=2.0, n_cases=60):
+    """The kernel of ``alg`` (via ``simulate``) equals its reference of
+    ``tests/naive.py`` on ``n_cases`` seeded random instances."""
+    for pages, k, bits in _seeded_cases(n_cases, seed=zlib.crc32(alg.encode()) % 1000 + 1):
         budget = None if budget_of is None else budget_of(k)
         expected = naive_simulate(alg, pages, k, bits, budget=budget, switch_factor=switch)
         got = kernel(alg, pages, k, bits, budget=budget, switch_factor=switch)
-        assert got == expected, dict(pages=pages, bits=bits, k=k, expected=expected, got=got)
+        assert got == expected, dict(alg=alg, pages=pages, bits=bits, k=k, expected=expected, got=got)
+
+
+@pytest.mark.parametrize("alg,budget_of,switch", DETERMINISTIC, ids=DET_IDS)
+def test_deterministic_longer_traces(alg, budget_of, switch):
+    assert_matches_reference(alg, budget_of, switch)
+
+
+def test_every_registered_algorithm_has_a_reference():
+    assert set(ALL_BASE) <= set(REFERENCES), sorted(set(ALL_BASE) - set(REFERENCES))
+
+
+@njit
+def _mru_kernel(pages, bits, k, n_pages, rng, flags, evicted):
+    """Toy algorithm for the registry test: evict the most recently used page."""
+    record = flags.shape[0] > 0
+    cached = np.zeros(n_pages, dtype=np.bool_)
+    last = -1
+    size = 0
+    faults = 0
+    for t in range(pages.shape[0]):
+        p = pages[t]
+        victim = -1
+        if cached[p]:
+            if record:
+                flags[t] = 0
+        else:
+            faults += 1
+            if size == k:
+                victim = last
+                cached[victim] = False
+            else:
+                size += 1
+            cached[p] = True
+            if record:
+                flags[t] = 1
+        if record:
+            evicted[t] = victim
+        last = p
+    return faults
+
+
+class _MruReference(_Paging):
+    """Reference of the toy: the cached page requested last."""
+
+    def victim(self, t, p):
+        return max(self.cache, key=lambda q: self.last_req[q])
+
+
+@pytest.fixture
+def toy_mru():
+    """Register the toy ``mru`` (kernel above, reference above) for one test."""
+    REFERENCES["mru"] = lambda pages, k, bits, rng, budget: _MruReference(pages, k, bits, rng)
+    register(Algorithm("mru", "none", False, _mru_kernel, "test", "#000000", "o"))
+    yield "mru"
+    unregister("mru")
+    del REFERENCES["mru"]
+
+
+def test_a_registered_toy_algorithm_is_simulated_and_checked(toy_mru):
+    """README "Extending": registering an algorithm (and its reference) is all
+    it takes; simulate, combine, the bound column and the reference checks
+    pick it up without another edit."""
+    assert toy_mru in base_ids("bits")
+    # 0, 1 cold; 2 evicts 1 (most recent); 0 hits; 1 evicts 0; 2 hits
+    assert sp.simulate("mru", [0, 1, 2, 0, 1, 2], 2) == 4
+    assert math.isnan(sp.upper_bound("mru", 2, 3))
+    assert_matches_reference("mru")
+    assert_matches_reference("combine(mru,lru)")
+    assert_matches_reference("combine(lru,mru)", switch=1.0)
+    with pytest.raises(AssertionError):  # the checker can fail: a wrong reference is caught
+        REFERENCES["mru"] = lambda pages, k, bits, rng, budget: REFERENCES["lru"](pages, k, bits, rng, budget)
+        assert_matches_reference("mru")
 
 
 @pytest.mark.parametrize("alg", ALL_BASE)
 def test_recording_writes_every_step(alg):
     """Records do not depend on what the arrays held before (combine
     allocates them uninitialised)."""
-    from succinct_paging.simulate import run_kernel
+    from succinct_paging.simulation import run_kernel
 
     for pages, k, bits in _seeded_cases(20, seed=7):
         n, arr, n_pages = len(pages), _arr(pages), max(pages) + 1
@@ -167,7 +240,7 @@ def test_combine_shortcut_is_exact_and_both_paths_run():
     """``mirror_faults`` (combine's no-replay shortcut) claims A's faults only
     where the reference agrees, and both it and the replay are exercised."""
     from succinct_paging.kernels.combine import mirror_faults
-    from succinct_paging.simulate import run_kernel
+    from succinct_paging.simulation import run_kernel
 
     taken = total = 0
     for a, b, switch in [("followbits", "lru", 2.0), ("followbits", "lru", 1.0),
@@ -270,7 +343,7 @@ def test_long_runs_of_one_page(alg, budget_of, switch):
 
 
 def test_documented_followbits_robust_counterexamples():
-    """The two counterexamples of SPEC §3.3, on the kernel and the reference."""
+    """The two counterexamples of contract §3.3, on the kernel and the reference."""
     p1 = [0, 1, 0, 2, 2, 0, 0, 3, 1, 3, 1, 1, 0, 4, 1, 5, 0, 3, 6, 5, 2, 2, 2, 6, 0, 4,
           1, 1, 5, 1, 0, 4, 0, 5, 3, 0, 1]
     b1 = [0, 0, 0, 0, 1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1, 1, 0, 1, 1, 1, 0, 0, 1, 1, 0, 0,
@@ -457,7 +530,7 @@ def test_perfect_discard_bits_give_opt(alg):
 
 
 def test_mark_predict_perfect_phase_bits_within_two_opt():
-    """E[mark_predict] <= 2·OPT with perfect phase bits (SPEC §3), on the
+    """E[mark_predict] <= 2·OPT with perfect phase bits (contract §3), on the
     kernel (mean of 200 seeds, 5-sigma slack) and exactly on the reference."""
     for pages, k, _ in _seeded_cases(25, seed=41, max_len=100):
         opt = int(sp.discard_bits(_arr(pages), k)[0])
@@ -491,24 +564,52 @@ def test_faults_at_least_opt(alg):
             assert kernel(alg, pages, k, bits, seed=seed) >= opt
 
 
-def test_kernel_sources_share_one_stamp(tmp_path):
-    """Editing a helper module makes every kernel module look edited to
-    numba's cache (which checks only a kernel's own file), and files already
-    aligned are left alone."""
+_CACHE_PROBE = """
+import succinct_paging as sp
+from succinct_paging.kernels.classic import lru_kernel
+assert sp.simulate("lru", [0, 1, 2, 0, 3, 1], 2) == 6
+print(sum(lru_kernel.stats.cache_hits.values()), sum(lru_kernel.stats.cache_misses.values()))
+"""
+
+
+def _cache_probe(package_parent, cache_dir):
+    """(hits, misses) of numba's cache for ``lru_kernel`` in a fresh process
+    that imports the package found in ``package_parent``."""
     import os
+    import subprocess
+    import sys
+
+    env = dict(os.environ, PYTHONPATH=str(package_parent), NUMBA_CACHE_DIR=str(cache_dir))
+    out = subprocess.run([sys.executable, "-c", _CACHE_PROBE], env=env, capture_output=True, text=True,
+                         check=True, cwd=package_parent).stdout.split()
+    return int(out[0]), int(out[1])
+
+
+def test_editing_a_helper_module_recompiles_the_kernels_that_inline_it(tmp_path):
+    """numba keys a cached kernel on its own file only, but kernels inline
+    ``structures.py``; the package's cache locator keys them on the whole
+    kernels folder, so an edit there is never served a stale kernel."""
+    import shutil
     from pathlib import Path
 
-    from succinct_paging.kernels import align_stamps
+    copy = tmp_path / "src"
+    shutil.copytree(Path(sp.__file__).parent, copy / "succinct_paging",
+                    ignore=shutil.ignore_patterns("__pycache__"))
+    cache = tmp_path / "numba-cache"
+    assert _cache_probe(copy, cache) == (0, 1)  # compiled, then cached
+    assert _cache_probe(copy, cache) == (1, 0)  # served from the cache
+    with open(copy / "succinct_paging" / "kernels" / "structures.py", "a") as f:
+        f.write("\n# an edit to a helper module\n")
+    assert _cache_probe(copy, cache) == (0, 1)  # recompiled, not served stale
 
-    for i, name in enumerate(["_common.py", "classic.py", "discard.py"]):
-        (tmp_path / name).write_text("x = 1\n")
-        os.utime(tmp_path / name, ns=(0, (i + 1) * 10**9))
-    os.utime(tmp_path / "_common.py", ns=(0, 50 * 10**9))  # the helper module was edited last
-    changed = align_stamps(tmp_path)
-    assert sorted(p.name for p in changed) == ["classic.py", "discard.py"]
-    assert {(tmp_path / n).stat().st_mtime_ns for n in ["_common.py", "classic.py", "discard.py"]} == {50 * 10**9}
-    assert align_stamps(tmp_path) == []
-    # the package's own kernel modules are aligned on import
-    folder = Path(sp.__file__).parent / "kernels"
-    stamps = {p.stat().st_mtime_ns for p in folder.glob("*.py")}
-    assert len(stamps) == 1
+
+def test_using_the_library_writes_no_source_file():
+    """Importing the package and running kernels changes no file of ``src/``
+    other than caches (no modification times rewritten)."""
+    from pathlib import Path
+
+    root = Path(sp.__file__).parent
+    before = {p: p.stat().st_mtime_ns for p in root.rglob("*.py")}
+    sp.simulate("followbits", np.array([0, 1, 2, 0, 1, 3]), 2, np.zeros(6, dtype=np.uint8))
+    import succinct_paging.kernels  # noqa: F401
+    assert {p: p.stat().st_mtime_ns for p in root.rglob("*.py")} == before

@@ -1,4 +1,4 @@
-"""Learned one-bit predictors (src/succinct_paging/learned.py).
+"""Learned one-bit predictors (src/succinct_paging/experiments/learned.py).
 
 - They see only the past: the bits of a prefix of a trace are the prefix of
   the bits of the whole trace, for every predictor.
@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 
 import succinct_paging as sp
-from succinct_paging.learned import PREDICTORS, _reuse_features, learned_table, predict_bits
+from succinct_paging.experiments.learned import PREDICTORS, _reuse_features, learned_table, predict_bits
 
 
 def _case(seed, n=300):

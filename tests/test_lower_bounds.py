@@ -1,4 +1,4 @@
-"""The adaptive lower-bound adversaries of SPEC §4 (succinct_paging.lower_bounds)
+"""The adaptive lower-bound adversaries of contract §4 (succinct_paging.proofs.lower_bounds)
 and their figure."""
 
 import numpy as np
@@ -6,8 +6,8 @@ import pandas as pd
 import pytest
 
 import succinct_paging as sp
-from succinct_paging.lower_bounds import COLUMNS, FAMILIES, adversary, lower_bound_table, read_table, write_table
-from succinct_paging.proof_plots import plot_lower_bounds
+from succinct_paging.proofs.lower_bounds import COLUMNS, FAMILIES, adversary, lower_bound_table, read_table, write_table
+from succinct_paging.plotting.proofs import plot_lower_bounds
 
 KS = range(2, 17)
 DETERMINISTIC = ["followbits", "followbits_robust", "combine(followbits,lru)", "lru", "fifo"]
@@ -86,7 +86,7 @@ def test_probing_agrees_with_recorded_evictions():
 
 
 def test_reference_run_k8():
-    """SPEC §4's reference run (k = 8, R = 30) gives OPT 38 and η0 = 30 as
+    """contract §4's reference run (k = 8, R = 30) gives OPT 38 and η0 = 30 as
     stated, but cost 248, not 242: warm-up k faults + k per round, each round
     being the fresh page and the k−1 evicted pages. 248 − 38 = 210 =
     (k−1)·η0, the upper end of the stated range."""

@@ -1,6 +1,7 @@
-"""Figures of SPEC §6 (succinct_paging.plots) on a synthetic runs table."""
+"""Figures of contract §6 (succinct_paging.plotting.family) on a synthetic runs table."""
 
 import concurrent.futures
+import itertools
 import math
 import multiprocessing
 import os
@@ -11,16 +12,14 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from succinct_paging.bounds import upper_bound
-from succinct_paging.plots import (
-    KNOWN_ALGORITHMS,
-    algorithm_colour,
-    algorithm_marker,
+from succinct_paging.algorithms import upper_bound as registered_bound
+from succinct_paging.algorithms import REGISTRY, style
+from succinct_paging.plotting.family import (
     figure_stems,
     plot_family,
     plot_robustness,
 )
-from succinct_paging.summary import family_ratios, read_summary, write_summary
+from succinct_paging.experiments.summary import family_ratios, read_summary, write_summary
 
 # A representative subset (figures cost time per algorithm drawn), including
 # a user-added id outside the known colour list.
@@ -34,6 +33,10 @@ PREDICTORS = {
 }
 
 
+def upper_bound(alg, *args, **kwargs):
+    return math.nan if alg == "my_new_alg" else registered_bound(alg, *args, **kwargs)
+
+
 def synthetic_runs(
     families=("zipf", "brightkite"),
     ks=(4, 10),
@@ -43,11 +46,12 @@ def synthetic_runs(
     instances=3,
     seed=0,
 ):
-    """A runs table shaped like SPEC §6 with plausible (made-up) numbers.
+    """A runs table shaped like contract §6 with plausible (made-up) numbers.
 
     Baseline algorithms appear once per instance and seed with error model
     ``none`` and NaN rate; the others once per (error model, rate, seed,
-    instance). Bounds come from :func:`succinct_paging.bounds.upper_bound`.
+    instance). Bounds come from :func:`succinct_paging.algorithms.upper_bound` (NaN
+    for the unregistered id).
     """
     rng = np.random.default_rng(seed)
     rows = []
@@ -225,11 +229,34 @@ def test_only_baselines_gives_placeholders(tmp_path):
         (_png_ok if p.endswith(".png") else _pdf_ok)(p)
 
 
-def test_colours_fixed_and_distinct():
-    colours = [algorithm_colour(a) for a in KNOWN_ALGORITHMS]
-    assert len(set(colours)) == len(colours)
-    assert algorithm_colour("combine(followbits, lru)") == algorithm_colour("combine(followbits,lru)")
-    # Unknown ids: deterministic, independent of what else is plotted.
-    assert algorithm_colour("my_new_alg") == algorithm_colour("my_new_alg")
-    assert algorithm_colour("my_new_alg") not in colours
-    assert algorithm_marker("my_new_alg") == algorithm_marker("my_new_alg")
+# Deuteranopia (Machado, Oliveira & Fernandes 2009, severity 1), in linear RGB.
+_DEUTERANOPIA = np.array([[0.367322, 0.860646, -0.227968],
+                          [0.280085, 0.672501, 0.047413],
+                          [-0.011820, 0.042940, 0.968881]])
+
+
+def _as_deuteranope_sees(hex_colour):
+    c = np.array([int(hex_colour[i:i + 2], 16) / 255 for i in (1, 3, 5)])
+    linear = np.where(c <= 0.04045, c / 12.92, ((c + 0.055) / 1.055) ** 2.4)
+    seen = np.clip(_DEUTERANOPIA @ linear, 0, 1)
+    return np.where(seen <= 0.0031308, 12.92 * seen, 1.055 * seen ** (1 / 2.4) - 0.055)
+
+
+def test_every_algorithm_has_its_own_look_and_colours_survive_deuteranopia():
+    """Each registered algorithm is one (colour, marker, dash) triple, unique;
+    algorithms that share a colour differ in marker and dash; any two
+    colours in use stay apart for a deuteranope (the former red/green pair
+    of mark0_eager and mark_predict was 0.12 apart, under this threshold)."""
+    looks = {a: style(a) for a in REGISTRY}
+    assert len(set(map(str, looks.values()))) == len(looks)
+    for a, b in itertools.combinations(REGISTRY, 2):
+        if looks[a][0] == looks[b][0]:
+            assert looks[a][1] != looks[b][1] and looks[a][2] != looks[b][2], (a, b)
+    colours = sorted({c for c, _, _ in looks.values()})
+    for a, b in itertools.combinations(colours, 2):
+        assert np.linalg.norm(_as_deuteranope_sees(a) - _as_deuteranope_sees(b)) >= 0.2, (a, b)
+    # combine(A,B) has A's colour but its own marker and dash; spacing does not matter
+    assert style("combine(followbits, lru)") == style("combine(followbits,lru)")
+    assert style("combine(followbits,lru)")[1:] != style("followbits")[1:]
+    # an unknown id gets a fixed look
+    assert style("my_new_alg") == style("my_new_alg")

@@ -17,8 +17,8 @@ import pytest
 import yaml
 
 from succinct_paging.algorithms import parse_algorithm
-from succinct_paging.plots import LAYOUTS, plot_ratio_vs_rate
-from succinct_paging.summary import latex_table, read_summary
+from succinct_paging.plotting.family import LAYOUTS, plot_ratio_vs_rate
+from succinct_paging.experiments.summary import latex_table, read_summary
 
 from snakemake_run import MIRROR, ROOT, TEST_CONFIG, planned_jobs, snakemake
 

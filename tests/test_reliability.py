@@ -1,4 +1,4 @@
-"""Reliability of the workflow (issue #4, items 2, 4 and 5), end to end.
+"""Reliability of the workflow, end to end.
 
 - Determinism: the same config gives byte-identical runs.parquet and runs.csv
   (and identical per-job files) from scratch with --cores 1 and --cores 2.
@@ -33,7 +33,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from succinct_paging.experiment import concat_runs, write_runs, write_runs_csv
+from succinct_paging.experiments.grid import concat_runs, write_runs, write_runs_csv
 from succinct_paging.traces import list_instances
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -1,4 +1,4 @@
-"""Family ratios of the runs table (succinct_paging.summary, SPEC §6)."""
+"""Family ratios of the runs table (succinct_paging.experiments.summary, contract §6)."""
 
 import math
 import os
@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from succinct_paging.summary import (
+from succinct_paging.experiments.summary import (
     KEYS,
     SUMMARY_COLUMNS,
     family_ratios,

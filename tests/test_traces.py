@@ -1,4 +1,4 @@
-"""Tests of succinct_paging.traces (SPEC §1 remapping, §5 traces)."""
+"""Tests of succinct_paging.traces (contract §1 remapping, §5 traces)."""
 
 import gzip
 import hashlib
@@ -19,6 +19,8 @@ from hypothesis import strategies as st
 
 from naive import brute_force_opt
 from succinct_paging import traces
+from succinct_paging.traces import fetch as fetch_mod
+from succinct_paging.truth import discard_bits
 from succinct_paging.traces import (
     REAL_FAMILIES,
     SYNTHETIC,
@@ -255,7 +257,7 @@ def test_real_mirror_verifies_and_has_expected_shape(family):
 )
 def test_real_brightkite_meets_min_opt():
     low = [
-        (name, traces._lfd_faults(pages.tolist(), 10))
+        (name, discard_bits(pages, 10)[0])
         for name, pages in load_real_family(MIRROR, "brightkite", verify=False)
     ]
     low = [x for x in low if x[1] < 50]
@@ -390,19 +392,14 @@ def test_generate_unknown_family():
         generate("gauss", 10, 0)
 
 
-# ------------------------------------------------------------- LFD helper
+# ------------------------------------------- OPT of string ids (cutting)
 
 
 @settings(max_examples=300, deadline=None)
-@given(st.lists(st.integers(0, 4), max_size=12), st.integers(1, 4))
-def test_lfd_faults_is_optimal(pages, k):
-    assert traces._lfd_faults(pages, k) == brute_force_opt(pages, k)
-
-
-def test_lfd_faults_examples():
-    assert traces._lfd_faults([], 3) == 0
-    assert traces._lfd_faults(["a", "b", "c", "a", "b", "c"], 2) == 4  # cold 3 + 1
-    assert traces._lfd_faults(list(range(5)) * 3, 5) == 5
+@given(st.lists(st.sampled_from("abcde"), max_size=12), st.integers(1, 4))
+def test_opt_of_string_ids_is_optimal(pages, k):
+    """Cutting BrightKite selects users by OPT of their raw (string) ids."""
+    assert fetch_mod._opt_faults(pages, k) == brute_force_opt([ord(c) for c in pages], k)
 
 
 # ------------------------------------------------ cutting: BrightKite
@@ -519,7 +516,7 @@ def test_cut_citibike_fabricated(tmp_path):
 
 
 def _fake_downloader(tmp_path, text):
-    """Stand-in for traces._download serving fabricated source files."""
+    """Stand-in for traces.fetch._download serving fabricated source files."""
     calls = []
 
     def download(url, dest):
@@ -552,7 +549,7 @@ def test_source_urls():
 def test_fetch_sources_and_cut_with_fake_network(tmp_path, monkeypatch):
     text, _ = _checkins_text()
     download, calls = _fake_downloader(tmp_path, text)
-    monkeypatch.setattr(traces, "_download", download)
+    monkeypatch.setattr(fetch_mod, "_download", download)
     sources = fetch_sources(tmp_path / "src")
     assert calls == list(traces.SOURCE_URLS["brightkite"] + traces.SOURCE_URLS["citibike"])
     assert sorted(sources["citibike"]) == list(range(1, 13))
@@ -572,15 +569,15 @@ def test_fetch_offline_error_mentions_mirror(tmp_path, monkeypatch):
     def offline(*args, **kwargs):
         raise urllib.error.URLError("[Errno -3] Temporary failure in name resolution")
 
-    monkeypatch.setattr(traces.urllib.request, "urlopen", offline)
+    monkeypatch.setattr(fetch_mod.urllib.request, "urlopen", offline)
     with pytest.raises(FetchError, match=r"snap.stanford.edu.*offline mirror.*traces.mirror"):
         fetch_sources(tmp_path / "src", families=("brightkite",))
     assert list((tmp_path / "src").iterdir()) == []  # no partial download left behind
 
 
 def test_download_writes_file(tmp_path, monkeypatch):
-    monkeypatch.setattr(traces.urllib.request, "urlopen", lambda url, timeout: io.BytesIO(b"payload"))
-    traces._download("https://example.org/f.bin", tmp_path / "f.bin")
+    monkeypatch.setattr(fetch_mod.urllib.request, "urlopen", lambda url, timeout: io.BytesIO(b"payload"))
+    fetch_mod._download("https://example.org/f.bin", tmp_path / "f.bin")
     assert (tmp_path / "f.bin").read_bytes() == b"payload"
 
 
@@ -607,7 +604,7 @@ def test_fetch_traces_script(tmp_path, monkeypatch):
 def test_files_family_instances_capped_by_folder_is_an_error(tmp_path):
     """Asking for more instances than a folder (or mirror) holds names the
     config key and the number available instead of silently using fewer."""
-    from succinct_paging.experiment import make_family
+    from succinct_paging.experiments.grid import make_family
 
     for i in range(3):
         (tmp_path / f"t{i}.txt").write_text("1\n2\n1\n")

@@ -1,4 +1,4 @@
-"""Truth (SPEC §1) and error injection (SPEC §2) against the references of
+"""Truth (contract §1) and error injection (contract §2) against the references of
 ``tests/naive.py``: LFD = brute-force optimum, discard bits, k-phases, phase
 bits, and the properties of ``inject``."""
 
@@ -59,13 +59,13 @@ def test_enumeration_is_complete():
 
 
 def test_lfd_equals_brute_force_on_all_short_sequences():
-    """SPEC §1.1: LFD is optimal (checks the reference against the DP)."""
+    """contract §1.1: LFD is optimal (checks the reference against the DP)."""
     for k, pages in SHORT_CASES:
         assert naive_lfd(pages, k)[0] == brute_force_opt(pages, k), (pages, k)
 
 
 def test_discard_bits_match_reference_on_all_short_sequences():
-    """SPEC §1.2: ``sp.discard_bits`` = naive LFD faults and bits."""
+    """contract §1.2: ``sp.discard_bits`` = naive LFD faults and bits."""
     for k, pages in SHORT_CASES:
         opt, bits = sp.discard_bits(_arr(pages), k)
         ref_opt, ref_bits = naive_lfd(pages, k)
@@ -110,7 +110,7 @@ def test_opt_equals_brute_force_random(pages, k):
 
 def test_discard_bits_semantics():
     """A page whose next request is a hit of LFD has bit 0; a last request
-    has bit 1 (SPEC §1.2), checked on the kernel's own output."""
+    has bit 1 (contract §1.2), checked on the kernel's own output."""
     rng = np.random.default_rng(7)
     for _ in range(50):
         k = int(rng.integers(1, 5))

@@ -1,7 +1,7 @@
 """The real workflow on the tiny config of .test/, end to end.
 
 Runs Snakemake as a user would (a subprocess in a scratch working directory)
-and checks the runs table against the SPEC's guarantees, the incremental
+and checks the runs table against the contract's guarantees, the incremental
 rerun promise (a new rate only adds jobs) and `snakemake --lint`.
 """
 

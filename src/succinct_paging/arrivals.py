@@ -1,36 +1,36 @@
-"""Next-arrival predictions (SPEC §7) and one-bit predictions made from them.
+"""Next-arrival predictions (contract §7) and one-bit predictions made from them.
 
 Protocol of Lykouris & Vassilvitskii (ICML 2018), as in the ICML 2020 code of
 Antoniadis et al.: at request ``t`` (0-based) the true next arrival
 ``next_t`` is the index of the next request of the same page, or ``10^4·n``
 if there is none; the prediction is ``a_t = next_t + ε_t`` with ``ε_t``
-lognormal(0, σ), independent per request. The noise is *additive*, as SPEC §7
+lognormal(0, σ), independent per request. The noise is *additive*, as contract §7
 writes it (some papers multiply instead); ``ε_t > 0`` has median 1, so at
 σ = 0 every prediction is exactly ``next_t + 1``: the order of predictions is
 the true order and ``blind_oracle`` makes LFD's evictions.
 
-Bits from the same predictions (SPEC §7, last item), so that one-bit and
+Bits from the same predictions (contract §7, last item), so that one-bit and
 full-prediction algorithms share one noise axis:
 
-- discard bits: the SPEC §1.2 bits of LFD run on the predicted arrivals
+- discard bits: the contract §1.2 bits of LFD run on the predicted arrivals
   instead of the true ones, i.e. of ``blind_oracle``: ``b_t = 1`` iff
   ``blind_oracle`` evicts ``p_t`` before its next request or ``p_t`` is never
   requested again. At σ = 0 they are exactly the true discard bits.
 - phase bits: ``b_t = 1`` iff the predicted next arrival lies beyond the end
-  of the k-phase after the one of ``t`` (true k-phases, SPEC §1.3), i.e.
+  of the k-phase after the one of ``t`` (true k-phases, contract §1.3), i.e.
   ``a_t > E_t`` with ``E_t`` the index where the phase after the next one
   starts (``n`` if none); 1 if there is no next phase. The comparison is
   strict because the noise has median 1: at σ = 0 ``a_t > E_t`` iff
   ``next_t >= E_t``.
 
-  Reading taken: SPEC's rule is applied at the *last* request of a page in
+  Reading taken: the contract's rule is applied at the *last* request of a page in
   its phase; an earlier request of the page in the same phase gets the bit
   of its next request (whose prediction says more about the next phase than
   "again in this phase"), exactly as the true phase bits are defined. At σ = 0
   this gives the true phase bits (η = 0), like the discard bits. The literal
   rule at every request would differ only at requests that are not a page's
   last in its phase, and those bits are never acted on: ``mark_predict``
-  (SPEC §3.6) reads the latest bits of *unmarked* pages, whose latest request
+  (contract §3.6) reads the latest bits of *unmarked* pages, whose latest request
   was their last one in an earlier phase (so its cost is the same with both
   readings; checked in the tests). The literal rule would count those
   requests as errors: about a quarter of all requests of BrightKite at σ = 0.
@@ -38,11 +38,11 @@ full-prediction algorithms share one noise axis:
 
 import numpy as np
 
-from .kernels.arrivals import blind_oracle_kernel, discard_bits_from_evictions, phase_bits_from_arrivals
-from .kernels._common import new_rng
-from .kernels.lfd import next_occurrences
-from .kernels.phases import k_phases_kernel
-from .validate import as_cache_size, as_pages, as_predictions, as_seed, as_sigma
+from succinct_paging.kernels.arrivals import blind_oracle_kernel, discard_bits_from_evictions, phase_bits_from_arrivals
+from succinct_paging.kernels.structures import new_rng
+from succinct_paging.kernels.opt import next_occurrences
+from succinct_paging.kernels.phases import k_phases_kernel
+from succinct_paging.validate import as_cache_size, as_pages, as_predictions, as_seed, as_sigma
 
 #: A page never requested again has next arrival ``NEVER_FACTOR * n``.
 NEVER_FACTOR = 10_000
@@ -69,7 +69,7 @@ def lognormal_noise(n, sigma, seed):
 
 
 def next_arrivals(pages):
-    """True next arrival of every request (SPEC §7): the 0-based index of the
+    """True next arrival of every request (contract §7): the 0-based index of the
     next request of the same page, or ``10^4·n`` if there is none.
 
     Returns a float64 array of the length of ``pages``. O(n + N).
@@ -81,7 +81,7 @@ def next_arrivals(pages):
 def noisy_arrivals(pages, sigma, seed=0):
     """Predicted next arrivals ``next_arrivals(pages) + ε`` with ``ε``
     lognormal(0, ``sigma``) drawn with ``numpy.random.default_rng(seed)``
-    (SPEC §7; additive noise; σ = 0 gives ``next + 1``). Same seed, same
+    (contract §7; additive noise; σ = 0 gives ``next + 1``). Same seed, same
     predictions. O(n + N)."""
     pages, n_pages = as_pages(pages)
     sigma = as_sigma(sigma)
@@ -112,8 +112,8 @@ def phase_bits_from_predictions(pages, n_pages, k, predictions):
 
 
 def arrival_discard_bits(pages, k, predictions):
-    """Discard bits (SPEC §1.2) of LFD run on the predicted next arrivals
-    ``predictions`` instead of the true ones (SPEC §7): ``b_t = 1`` iff
+    """Discard bits (contract §1.2) of LFD run on the predicted next arrivals
+    ``predictions`` instead of the true ones (contract §7): ``b_t = 1`` iff
     ``blind_oracle`` evicts ``pages[t]`` before its next request or it has
     none. Equal to :func:`succinct_paging.discard_bits` when the predictions
     are the true next arrivals plus a constant. O(n log k)."""
@@ -124,7 +124,7 @@ def arrival_discard_bits(pages, k, predictions):
 
 
 def arrival_phase_bits(pages, k, predictions):
-    """Phase bits from predicted next arrivals (SPEC §7): at the last request
+    """Phase bits from predicted next arrivals (contract §7): at the last request
     ``t`` of a page in its k-phase, ``b_t = 1`` iff ``predictions[t]`` lies
     beyond the end of the next k-phase (is larger than the index where the
     phase after it starts, or ``n``) or there is no next phase; an earlier

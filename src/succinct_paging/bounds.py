@@ -1,53 +1,63 @@
-"""Upper bounds of SPEC §3 and deterministic lower-bound lines of SPEC §4.
+"""The arithmetic of the bounds (contract §3, §4): harmonic numbers, the
+(α, β, γ) form, ``followbits_robust``'s fault budget and per-phase bound, and
+the deterministic lower-bound frontier.
 
-All functions are pure arithmetic on realised quantities (OPT, η0, η1, k and
-the number of k-phases); they never simulate anything.
+Pure arithmetic on realised quantities (OPT, η0, η1, k, the number of
+k-phases); nothing here simulates. Which bound belongs to which algorithm is
+a fact of the registry (:mod:`succinct_paging.algorithms`), where
+:func:`succinct_paging.algorithms.upper_bound` evaluates it.
 """
 
+import functools
 import math
+import numbers
 
-#: Proven (α, β, γ) of SPEC §3 for the (α, β, γ)-competitive algorithms.
-PROVEN_CONSTANTS = {
-    "followbits": lambda k: (1.0, k - 1.0, 1.0),
-    "mark0": lambda k: (1.0, 2.0 * harmonic(k), 1.0),
-    "mark0_eager": lambda k: (1.0, 2.0 * harmonic(k), 1.0),
-    "mark_predict": lambda k: (2.0, harmonic(k), 1.0),
-}
+#: Up to this k, H_k is summed exactly (math.fsum); beyond it the asymptotic
+#: expansion is used, whose truncation error is below 1e-19 there.
+_EXACT_HARMONIC = 1024
+_EULER_GAMMA = 0.57721566490153286061
 
 
 def harmonic(k):
-    """H_k = 1 + 1/2 + ... + 1/k (H_0 = 0)."""
-    return math.fsum(1.0 / i for i in range(1, int(k) + 1))
+    """H_k = 1 + 1/2 + ... + 1/k for an integer ``k >= 0`` (H_0 = 0), in time
+    independent of k: an exact sum up to k = 1024 (cached), then
+    ln k + γ + 1/(2k) − 1/(12k²) + 1/(120k⁴). Raises ValueError naming ``k``
+    for anything but a non-negative integer (bools, floats, strings)."""
+    if isinstance(k, bool) or not isinstance(k, numbers.Integral) or k < 0:
+        raise ValueError(f"k must be an integer >= 0, got {k!r}")
+    k = int(k)
+    if k <= _EXACT_HARMONIC:
+        return _exact_harmonic(k)
+    x = float(k)
+    return math.log(x) + _EULER_GAMMA + 1.0 / (2 * x) - 1.0 / (12 * x * x) + 1.0 / (120 * x**4)
 
 
-def upper_bound(algorithm, k, opt, eta0=0, eta1=0, n_phases=0, budget=None):
-    """The SPEC §3 ``bound`` column of one run, or NaN where none is listed.
+@functools.lru_cache(maxsize=None)
+def _exact_harmonic(k):
+    return math.fsum(1.0 / i for i in range(1, k + 1))
 
-    ``opt``, ``eta0``, ``eta1`` are realised values of the run; ``n_phases``
-    is the number of k-phases of the trace (``followbits_robust`` only);
-    ``budget`` is ``followbits_robust``'s fault budget per phase (default 2k).
-    For ``followbits_robust`` the bound is (budget + k) per k-phase, which is
-    SPEC's 3k at the default budget. ``combine(...)``, ``random``: NaN.
-    """
-    if algorithm == "opt":
-        return float(opt)
-    if algorithm in ("lru", "fifo"):
-        return float(k * opt)
-    if algorithm == "marker":
-        return 2.0 * harmonic(k) * opt
-    if algorithm in PROVEN_CONSTANTS:
-        alpha, beta, gamma = PROVEN_CONSTANTS[algorithm](k)
-        return alpha * opt + beta * eta0 + gamma * eta1
-    if algorithm == "followbits_robust":
-        b = 2 * k if budget is None else budget
-        return float((b + k) * n_phases)
-    return math.nan
+
+def robust_budget(budget_factor, k):
+    """``followbits_robust``'s fault budget per k-phase for a configured
+    ``budget_factor``: max(1, round(budget_factor · k)) (2k by default)."""
+    return max(1, int(round(budget_factor * k)))
+
+
+def constants_bound(constants, opt, eta0, eta1):
+    """α·OPT + β·η0 + γ·η1 for ``constants = (α, β, γ)``."""
+    alpha, beta, gamma = constants
+    return alpha * opt + beta * eta0 + gamma * eta1
+
+
+def robust_phase_bound(k, opt, eta0, eta1, n_phases, budget):
+    """``followbits_robust``'s bound: (budget + k) faults per k-phase
+    (contract §3.3; 3k at the default budget 2k). The exact maximum is
+    budget + k − 1 (contract §8); the column keeps the contract's form."""
+    b = 2 * k if budget is None else budget
+    return float((b + k) * n_phases)
 
 
 def deterministic_frontier(k):
-    """SPEC §4: no deterministic algorithm has α + β < k or α + (k−1)γ < k.
-
-    Returns the two frontier constants ``(alpha_plus_beta, alpha_plus_km1_gamma)``,
-    both equal to ``k``.
-    """
+    """Contract §4: no deterministic algorithm has α + β < k or
+    α + (k−1)γ < k. Returns both frontier constants, ``(k, k)``."""
     return float(k), float(k)

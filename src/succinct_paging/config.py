@@ -13,7 +13,7 @@ from pathlib import Path
 import jsonschema
 import yaml
 
-from .algorithms import ALGORITHMS, parse_algorithm
+from succinct_paging.algorithms import ALGORITHMS, parse_algorithm
 
 SYNTHETIC_PARAMS = {
     "uniform": ("n_pages",),
@@ -138,7 +138,7 @@ def check_config(config, schema_path, repo_root):
                 raise ConfigError(f"config key {key}[{i}]: {r!r} is not a number in [0, 1]")
     config["algorithms"] = _canonical_algorithms(
         config["algorithms"], "algorithms",
-        lambda a: "reads next-arrival predictions (SPEC §7), which the error models of this list do not "
+        lambda a: "reads next-arrival predictions (contract §7), which the error models of this list do not "
                   "make; list it under arrivals.algorithms" if a.prediction == "arrivals" else None)
     needs_mirror = False
     for fam, spec in config["families"].items():
@@ -203,7 +203,7 @@ def check_config(config, schema_path, repo_root):
 
 def _check_lower_bounds(config):
     """Semantic checks of ``lower_bounds.algorithms``: known ids (canonical),
-    deterministic, without ``opt`` (the adversaries of SPEC §4 adapt to the
+    deterministic, without ``opt`` (the adversaries of contract §4 adapt to the
     algorithm's evictions)."""
     section = config["lower_bounds"]
     section["algorithms"] = _canonical_algorithms(
@@ -214,7 +214,7 @@ def _check_lower_bounds(config):
 
 
 def _check_arrivals(config):
-    """Semantic checks of the ``arrivals`` section (SPEC §7): known
+    """Semantic checks of the ``arrivals`` section (contract §7): known
     families (default: all configured ones), algorithm ids canonicalised."""
     section = config["arrivals"]
     families = section.setdefault("families", sorted(config["families"]))

@@ -1,8 +1,9 @@
-"""Error injection (SPEC §2): predicted bits from truth bits."""
+"""Error injection (contract §2): predicted bits from truth bits, and the
+error counts η0, η1 (contract §1.4)."""
 
 import numpy as np
 
-from .validate import as_bits, as_rate, as_seed
+from succinct_paging.validate import as_bits, as_rate, as_seed
 
 ERROR_MODELS = ("flip", "false_keep", "false_discard")
 
@@ -24,9 +25,17 @@ def inject_bits(truth, model, rate, seed):
         bits = np.where(hit & (truth == 1), 0, truth).astype(np.uint8)
     else:
         bits = np.where(hit & (truth == 0), 1, truth).astype(np.uint8)
-    eta0 = int(np.count_nonzero((bits == 0) & (truth == 1)))
-    eta1 = int(np.count_nonzero((bits == 1) & (truth == 0)))
-    return bits, eta0, eta1
+    return (bits, *count_errors(bits, truth))
+
+
+def count_errors(bits, truth):
+    """``(η0, η1)`` of predicted ``bits`` against ``truth`` (contract §1.4):
+    η0 = #{b = 0, τ = 1} (wrong keep), η1 = #{b = 1, τ = 0} (wrong discard).
+    Both arrays hold 0/1 values of the same length. O(n)."""
+    bits = np.asarray(bits)
+    truth = np.asarray(truth)
+    return (int(np.count_nonzero((bits == 0) & (truth == 1))),
+            int(np.count_nonzero((bits == 1) & (truth == 0))))
 
 
 def inject(truth_bits, model, rate, seed):

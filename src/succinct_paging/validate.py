@@ -4,12 +4,21 @@ numba does not check bounds at run time, so every array that enters a kernel
 passes through here first. Errors are ``ValueError`` naming the argument.
 """
 
+import math
 import numbers
 
 import numpy as np
 
 #: Sparse ids above this multiple of n (plus a constant) are remapped densely.
 _SPARSE_FACTOR = 4
+
+#: Largest cache size accepted anywhere (library, config, command line). A k
+#: at least the number of distinct pages never evicts, so larger values could
+#: only be capped; the limit keeps every count far inside 64-bit integers.
+MAX_K = 10**9
+
+#: Seeds are integers in [0, MAX_SEED] (63 bits, as numpy and the tables store).
+MAX_SEED = 2**63 - 1
 
 
 def as_pages(pages):
@@ -64,15 +73,18 @@ def as_positive_int(value, name):
 
 
 def as_cache_size(k, n_pages, name="k"):
-    """``k`` as a Python int >= 1, capped at ``max(n_pages, 1)``.
+    """``k`` as a Python int in ``[1, MAX_K]``, capped at ``max(n_pages, 1)``.
 
     A cache that can hold all ``n_pages`` pages never evicts (a fault always
     finds a free slot), so every k >= n_pages gives the same faults, truth
-    bits and k-phases (SPEC §1). Capping keeps kernels, which allocate O(k)
+    bits and k-phases (contract §1). Capping keeps kernels, which allocate O(k)
     memory and store sizes in fixed-width integers, away from huge k (a k of
     2**62 used to crash the interpreter).
     """
-    return min(as_positive_int(k, name), max(int(n_pages), 1))
+    k = as_positive_int(k, name)
+    if k > MAX_K:
+        raise ValueError(f"{name} must be an integer in [1, {MAX_K}], got {k!r}")
+    return min(k, max(int(n_pages), 1))
 
 
 def as_budget(budget, n, name="budget"):
@@ -83,9 +95,9 @@ def as_budget(budget, n, name="budget"):
 
 
 def as_seed(seed, name="seed"):
-    """``seed`` as a Python int in ``[0, 2**63)``."""
-    if isinstance(seed, bool) or not isinstance(seed, numbers.Integral) or not 0 <= seed < 2**63:
-        raise ValueError(f"{name} must be an integer in [0, 2**63), got {seed!r}")
+    """``seed`` as a Python int in ``[0, MAX_SEED]`` (``MAX_SEED = 2**63 - 1``)."""
+    if isinstance(seed, bool) or not isinstance(seed, numbers.Integral) or not 0 <= seed <= MAX_SEED:
+        raise ValueError(f"{name} must be an integer in [0, 2**63 - 1], got {seed!r}")
     return int(seed)
 
 
@@ -97,7 +109,7 @@ def as_rate(rate, name="rate"):
 
 
 def as_predictions(predictions, n=None, name="predictions"):
-    """Predicted next-arrival times (SPEC §7) as a contiguous float64 array
+    """Predicted next-arrival times (contract §7) as a contiguous float64 array
     (of length ``n`` unless ``n`` is None): any real dtype, finite values."""
     if predictions is None:
         raise ValueError(f"{name} are required for this algorithm "
@@ -122,3 +134,22 @@ def as_sigma(sigma, name="sigma"):
     if isinstance(sigma, bool) or not isinstance(sigma, numbers.Real) or not 0.0 <= float(sigma) < float("inf"):
         raise ValueError(f"{name} must be a finite number >= 0, got {sigma!r}")
     return float(sigma)
+
+
+def as_int(name, value, minimum=1):
+    """``value`` as a Python int >= ``minimum`` (bools and floats rejected)."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+        raise ValueError(f"{name} must be an integer, got {value!r}")
+    if value < minimum:
+        raise ValueError(f"{name} must be >= {minimum}, got {value}")
+    return int(value)
+
+
+def as_real(name, value, low, high=math.inf):
+    """``value`` as a finite float in ``[low, high]`` (bools and NaN rejected)."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Real) or math.isnan(value):
+        raise ValueError(f"{name} must be a real number, got {value!r}")
+    if not low <= value <= high or math.isinf(value):
+        bounds = f"in [{low}, {high}]" if high < math.inf else f">= {low} and finite"
+        raise ValueError(f"{name} must be {bounds}, got {value}")
+    return float(value)

@@ -1,5 +1,5 @@
 rule aggregate:
-    """Concatenate the per-job run tables into the runs table (SPEC §6)."""
+    """Concatenate the per-job run tables into the runs table (contract §6)."""
     input:
         run_tables(),
     output:

@@ -1,4 +1,4 @@
-# Next-arrival predictions (SPEC §7): full-prediction and one-bit algorithms on
+# Next-arrival predictions (contract §7): full-prediction and one-bit algorithms on
 # one noise axis σ. Config section `arrivals`; helpers in common.smk.
 
 
@@ -68,7 +68,7 @@ rule arrivals_plots:
         "logs/figures/arrivals_vs_sigma.log",
     params:
         family_ks=arrival_family_ks(),
-        width=3.3 if config.get("plots", {}).get("layout") == "one_column" else 6.9,
+        layout=config["plots"]["layout"],
     conda:
         "../envs/pipeline.yaml"
     script:
@@ -156,7 +156,7 @@ rule plot_adversarial:
         "logs/figures/adversarial.log",
     params:
         family_ks=adversarial_family_ks(),
-        width=3.3 if config.get("plots", {}).get("layout") == "one_column" else 6.9,
+        layout=config["plots"]["layout"],
     conda:
         "../envs/pipeline.yaml"
     script:

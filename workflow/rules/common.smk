@@ -77,7 +77,7 @@ def get_final_output():
 
 
 def arrival_family_ks():
-    """(family, k) pairs of the arrivals section (SPEC §7), sorted (they are
+    """(family, k) pairs of the arrivals section (contract §7), sorted (they are
     params of one job: the order must not depend on the config's key order)."""
     chosen = set(config["arrivals"]["families"])
     return sorted((fam, k) for fam, k in family_ks() if fam in chosen)

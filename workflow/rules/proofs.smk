@@ -1,5 +1,5 @@
 rule lower_bounds:
-    """Play the adaptive lower-bound adversaries of SPEC §4 against every
+    """Play the adaptive lower-bound adversaries of contract §4 against every
     configured deterministic algorithm, for every k and number of rounds."""
     output:
         report(
@@ -36,6 +36,8 @@ rule plot_lower_bounds:
         "results/figures/lower_bounds.pdf",
     log:
         "logs/figures/lower_bounds.log",
+    params:
+        layout=config["plots"]["layout"],
     conda:
         "../envs/pipeline.yaml"
     script:
@@ -79,6 +81,8 @@ rule plot_fitted_constants:
         "results/figures/fitted_constants.pdf",
     log:
         "logs/figures/fitted_constants.log",
+    params:
+        layout=config["plots"]["layout"],
     conda:
         "../envs/pipeline.yaml"
     script:
@@ -86,7 +90,7 @@ rule plot_fitted_constants:
 
 
 rule robust_search:
-    """Worst-case bits of followbits_robust (SPEC §3.3): the smallest γ (β = k−1)
+    """Worst-case bits of followbits_robust (contract §3.3): the smallest γ (β = k−1)
     and β (γ = 1) that no searched sequence violates, per k and budget."""
     output:
         csv=report(

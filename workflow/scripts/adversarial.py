@@ -1,11 +1,11 @@
 import sys
 
 sys.stderr = open(snakemake.log[0], "w")  # noqa: F821
-# Greedy adversarial wrong bits vs the random models (issue #5, item 5).
+# Greedy adversarial wrong bits vs the random models.
 import pandas as pd
 
-from succinct_paging.adversarial import adversarial_table
-from succinct_paging.experiment import write_runs_csv
+from succinct_paging.experiments.adversarial import adversarial_table
+from succinct_paging.experiments.grid import write_runs_csv
 from succinct_paging.store import load_traces
 
 p = snakemake.params  # noqa: F821

@@ -2,7 +2,7 @@ import sys
 
 sys.stderr = open(snakemake.log[0], "w")
 
-from succinct_paging.experiment import concat_runs, write_runs, write_runs_csv
+from succinct_paging.experiments.grid import concat_runs, write_runs, write_runs_csv
 
 runs = concat_runs(snakemake.input)
 print(f"{len(runs)} runs from {len(snakemake.input)} tables", file=sys.stderr)

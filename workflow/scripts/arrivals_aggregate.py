@@ -4,8 +4,8 @@ sys.stderr = open(snakemake.log[0], "w")  # noqa: F821
 # Concatenate the per-job next-arrival run tables in canonical order.
 import pandas as pd
 
-from succinct_paging.arrivals_experiment import sort_rows, to_frame
-from succinct_paging.experiment import write_runs, write_runs_csv
+from succinct_paging.experiments.arrivals import sort_rows, to_frame
+from succinct_paging.experiments.grid import write_runs, write_runs_csv
 
 frames = [pd.read_parquet(path) for path in snakemake.input]  # noqa: F821
 runs = sort_rows(pd.concat(frames, ignore_index=True) if frames else to_frame([]),

@@ -3,9 +3,9 @@ import sys
 
 sys.stderr = open(snakemake.log[0], "w")  # noqa: F821
 os.environ["NUMBA_NUM_THREADS"] = str(snakemake.threads)  # noqa: F821
-# One family and k under next-arrival predictions at every σ (SPEC §7).
-from succinct_paging.arrivals_experiment import run_arrivals_grid
-from succinct_paging.experiment import write_runs
+# One family and k under next-arrival predictions at every σ (contract §7).
+from succinct_paging.experiments.arrivals import run_arrivals_grid
+from succinct_paging.experiments.grid import write_runs
 from succinct_paging.store import load_traces
 
 p = snakemake.params  # noqa: F821

@@ -1,4 +1,4 @@
-"""Rebuild one real-trace mirror folder from the public sources (SPEC §5).
+"""Rebuild one real-trace mirror folder from the public sources (contract §5).
 
 Snakemake script: params.family ("brightkite" | "citibike"), optional
 params.sources (download folder); output[0] is the family's folder.

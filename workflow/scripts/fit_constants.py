@@ -4,8 +4,8 @@ sys.stderr = open(snakemake.log[0], "w")  # noqa: F821 (snakemake comes from Sna
 # Fitted (α, β, γ) per algorithm, trace family and k, next to the proven ones.
 import pandas as pd
 
-from succinct_paging.fit import fit_table, write_csv, write_markdown
-from succinct_paging.lower_bounds import read_table
+from succinct_paging.proofs.fit import fit_table, write_csv, write_markdown
+from succinct_paging.proofs.lower_bounds import read_table
 
 fits = fit_table(
     runs=pd.read_parquet(snakemake.input.runs),  # noqa: F821

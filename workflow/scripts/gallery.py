@@ -6,7 +6,7 @@ sys.stderr = open(snakemake.log[0], "w")  # noqa: F821 (snakemake comes from Sna
 import os
 import shutil
 
-from succinct_paging.plots import gallery_index
+from succinct_paging.plotting.family import gallery_index
 
 for src, dst in zip(snakemake.input, snakemake.output.figures):  # noqa: F821
     os.makedirs(os.path.dirname(dst) or ".", exist_ok=True)

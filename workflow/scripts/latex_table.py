@@ -1,9 +1,9 @@
 import sys
 
 sys.stderr = open(snakemake.log[0], "w")  # noqa: F821 (snakemake comes from Snakemake)
-# Booktabs LaTeX table of one trace family and k (pooled ratios, SPEC §6):
+# Booktabs LaTeX table of one trace family and k (pooled ratios, contract §6):
 # one row per algorithm, one column per error rate of one error model.
-from succinct_paging.summary import read_summary, write_latex_table
+from succinct_paging.experiments.summary import read_summary, write_latex_table
 
 summary = read_summary(snakemake.input.summary)  # noqa: F821
 write_latex_table(summary, snakemake.wildcards.family, int(snakemake.wildcards.k), snakemake.output.tex)  # noqa: F821

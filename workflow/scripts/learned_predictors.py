@@ -2,8 +2,8 @@ import sys
 
 sys.stderr = open(snakemake.log[0], "w")  # noqa: F821
 # Learned one-bit predictors (past only) on the configured families.
-from succinct_paging.experiment import write_runs_csv
-from succinct_paging.learned import learned_table
+from succinct_paging.experiments.grid import write_runs_csv
+from succinct_paging.experiments.learned import learned_table
 from succinct_paging.store import load_traces
 
 p = snakemake.params  # noqa: F821

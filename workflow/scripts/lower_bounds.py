@@ -1,8 +1,8 @@
 import sys
 
 sys.stderr = open(snakemake.log[0], "w")  # noqa: F821 (snakemake comes from Snakemake)
-# Adaptive lower-bound adversaries (SPEC §4) against each deterministic algorithm.
-from succinct_paging.lower_bounds import lower_bound_table, write_table
+# Adaptive lower-bound adversaries (contract §4) against each deterministic algorithm.
+from succinct_paging.proofs.lower_bounds import lower_bound_table, write_table
 
 p = snakemake.params  # noqa: F821
 table = lower_bound_table(

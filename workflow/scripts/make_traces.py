@@ -3,7 +3,7 @@ import sys
 
 sys.stderr = open(snakemake.log[0], "w")
 
-from succinct_paging.experiment import make_family
+from succinct_paging.experiments.grid import make_family
 from succinct_paging.store import save_traces
 
 traces = make_family(

@@ -6,12 +6,12 @@ import os
 
 import pandas as pd
 
-from succinct_paging.adversarial import plot_adversarial
+from succinct_paging.plotting.adversarial import plot_adversarial
 
 runs = pd.read_csv(snakemake.input[0])  # noqa: F821
 for (family, k), png in zip(snakemake.params.family_ks, snakemake.output.png):  # noqa: F821
     stem = os.path.splitext(png)[0]
     if not stem.endswith(f"adversarial_{family}_k{k}"):
         raise ValueError(f"output {png} does not belong to family {family}, k {k}")
-    print("\n".join(plot_adversarial(runs, family, int(k), stem, width=snakemake.params.width)),  # noqa: F821
+    print("\n".join(plot_adversarial(runs, family, int(k), stem, layout=snakemake.params.layout)),  # noqa: F821
           file=sys.stderr, flush=True)

@@ -1,14 +1,14 @@
 import sys
 
 sys.stderr = open(snakemake.log[0], "w")  # noqa: F821 (snakemake comes from Snakemake)
-# The three figures of one trace family and k (SPEC §6): ratio vs error rate,
+# The three figures of one trace family and k (contract §6): ratio vs error rate,
 # consistency (rate 0) and robustness (rate 1), each as PDF and PNG.
 import os
 
 import pandas as pd
 
-from succinct_paging.plots import figure_stems, plot_family
-from succinct_paging.summary import read_summary
+from succinct_paging.plotting.family import figure_stems, plot_family
+from succinct_paging.experiments.summary import read_summary
 
 family = snakemake.wildcards.family  # noqa: F821
 k = int(snakemake.wildcards.k)  # noqa: F821

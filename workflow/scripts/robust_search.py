@@ -1,8 +1,8 @@
 import sys
 
 sys.stderr = open(snakemake.log[0], "w")  # noqa: F821 (snakemake comes from Snakemake)
-# Worst-case bits of followbits_robust: the price of robustness (SPEC §3.3).
-from succinct_paging.robust_search import search, write_tables
+# Worst-case bits of followbits_robust: the price of robustness (contract §3.3).
+from succinct_paging.proofs.robust_search import search, write_tables
 
 p = snakemake.params  # noqa: F821
 table = search(

@@ -6,7 +6,7 @@ os.environ["NUMBA_NUM_THREADS"] = str(snakemake.threads)
 
 import pandas as pd
 
-from succinct_paging.experiment import run_grid, write_runs
+from succinct_paging.experiments.grid import run_grid, write_runs
 from succinct_paging.store import load_npz, load_traces
 
 traces = load_traces(snakemake.input.traces)

@@ -2,7 +2,7 @@ import sys
 
 sys.stderr = open(snakemake.log[0], "w")
 
-from succinct_paging.experiment import compute_truth
+from succinct_paging.experiments.grid import compute_truth
 from succinct_paging.store import load_traces, save_npz
 
 traces = load_traces(snakemake.input[0])

@@ -1,38 +1,120 @@
-"""numba kernels, one module per family of algorithms (SPEC §1, §3).
+"""numba kernels, one module per family of algorithms (contract §1, §3, §7).
 
-Kernels trust their inputs; :mod:`succinct_paging.simulate` and
-:mod:`succinct_paging.truth` validate them (:mod:`succinct_paging.validate`).
+The kernel contract
+-------------------
+Every algorithm kernel (the ``kernel`` of a registry entry in
+:mod:`succinct_paging.algorithms`) is called as::
 
-numba's on-disk cache (``cache=True``) checks only a kernel's own source file
-(its modification time and size), but kernels inline helpers and constants
-from the other modules here (``_common.py``, ``classic.py``). So that editing
-one of those can never leave a stale compiled kernel in use, importing this
-package gives every module here the modification time of the newest one
-(:func:`align_stamps`): after an edit, every kernel is recompiled once.
+    faults = kernel(pages, bits, k, n_pages, rng, flags, evicted, *extra)
+
+- ``pages``: int64 array of dense ids in ``[0, n_pages)``; ``bits``: uint8
+  0/1 array of the same length (the predicted bits; ignored by algorithms
+  that read none); ``1 <= k <= n_pages``; ``rng``: the one-cell SplitMix64
+  state of :func:`.structures.new_rng`, advanced in place (no other randomness).
+- ``extra``: the arguments the registry entry lists in ``params``, in order:
+  ``budget`` (int >= 1) for ``followbits_robust``, ``predictions`` (float64
+  next-arrival times) for the contract §7 algorithms.
+- ``flags``, ``evicted``: either both empty (no recording) or both of length
+  ``n``; then at every step ``t`` the kernel writes ``flags[t]`` (bit
+  :data:`FAULT` on a fault, bit :data:`DROPPED` if the requested page is not
+  cached after the step) and ``evicted[t]`` (the page evicted at step ``t``,
+  or :data:`NO_PAGE`), so callers need not initialise them. ``combine``
+  replays these records (:mod:`.combine`).
+- Returns the number of faults, cold faults included; the cache starts empty.
+- Per-page state is int32, so ``n`` and ``n_pages`` must be below
+  ``2**31 - 64`` (checked: ValueError).
+
+Kernels trust their inputs: :func:`succinct_paging.simulate` and
+:mod:`succinct_paging.truth` validate them first (numba checks no bounds).
+Kernels that are not algorithms have their own signatures, stated in their
+docstrings: OPT's core (:func:`.opt.opt_kernel`, which also writes the true
+discard bits; :func:`.opt.opt_contract_kernel` wraps it in the contract),
+the k-phase and phase-bit kernels (:mod:`.phases`), the replay of
+``combine`` (:mod:`.combine`) and the bits made from predicted arrivals
+(:mod:`.arrivals`).
+
+numba's cache
+-------------
+Kernels are compiled with ``cache=True`` and inline helpers and constants
+from :mod:`.structures` (``inline="always"`` avoids a reference-count round
+trip per array argument, which made list-based kernels several times
+slower). numba keys a cached kernel on its own source file only, so an edit
+to ``structures.py`` could leave a stale compiled kernel in use. Importing this
+package therefore puts :class:`ContentKeyedLocator` first in numba's list of
+cache locators for the files of this package: a cached function is keyed on
+the content (SHA-256) of all modules of this folder together and of its own
+file (jitted code elsewhere in the package calls these kernels), so any edit
+here recompiles every kernel once. Nothing is written at import; the cache files
+go where numba puts them (``__pycache__`` here, or ``NUMBA_CACHE_DIR``).
 """
 
+import hashlib
 import os
 from pathlib import Path
 
+from numba.core import caching
 
-def align_stamps(folder):
-    """Set the modification time of every ``*.py`` in ``folder`` that is older
-    than the newest one to that newest time. Returns the files changed; files
-    that cannot be touched (read-only installs) are skipped. O(files)."""
-    files = sorted(Path(folder).glob("*.py"))
-    if not files:
-        return []
-    newest = max(f.stat().st_mtime_ns for f in files)
-    changed = []
-    for f in files:
-        st = f.stat()
-        if st.st_mtime_ns < newest:
-            try:
-                os.utime(f, ns=(st.st_atime_ns, newest))
-            except OSError:
-                continue
-            changed.append(f)
-    return changed
+from .structures import DROPPED, FAULT, NO_PAGE
+
+_FOLDER = Path(__file__).resolve().parent
+_PACKAGE = _FOLDER.parent
 
 
-align_stamps(Path(__file__).parent)
+def kernel_sources_digest(folder=_FOLDER):
+    """SHA-256 of the names and contents of every ``*.py`` in ``folder``
+    (sorted): the key of every cached kernel compiled from it. O(size)."""
+    digest = hashlib.sha256()
+    for path in sorted(Path(folder).glob("*.py")):
+        digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+def _locator_base():
+    return getattr(caching, "InTreeCacheLocator", None) or caching._InTreeCacheLocator
+
+
+def _user_locator_base():
+    return getattr(caching, "UserProvidedCacheLocator", None) or caching._UserProvidedCacheLocator
+
+
+def _in_package(py_file):
+    return _PACKAGE in Path(py_file).resolve().parents
+
+
+def _stamp(py_file):
+    return kernel_sources_digest(), hashlib.sha256(Path(py_file).read_bytes()).hexdigest()
+
+
+class ContentKeyedLocator(_locator_base()):
+    """numba cache locator for the package's jitted functions whose freshness
+    stamp is the content of this folder and of the function's own file."""
+
+    def get_source_stamp(self):
+        return _stamp(self._py_file)
+
+    @classmethod
+    def from_function(cls, py_func, py_file):
+        return super().from_function(py_func, py_file) if _in_package(py_file) else None
+
+
+class ContentKeyedUserLocator(_user_locator_base()):
+    """The same under ``NUMBA_CACHE_DIR`` (read-only installs)."""
+
+    get_source_stamp = ContentKeyedLocator.get_source_stamp
+
+    @classmethod
+    def from_function(cls, py_func, py_file):
+        return super().from_function(py_func, py_file) if _in_package(py_file) else None
+
+
+def _install_locators():
+    impl = getattr(caching, "CacheImpl", None) or caching._CacheImpl
+    ours = [ContentKeyedUserLocator, ContentKeyedLocator] if os.environ.get("NUMBA_CACHE_DIR") else \
+        [ContentKeyedLocator]
+    impl._locator_classes = ours + [c for c in impl._locator_classes
+                                    if c not in (ContentKeyedLocator, ContentKeyedUserLocator)]
+
+
+_install_locators()
+
+__all__ = ["DROPPED", "FAULT", "NO_PAGE", "ContentKeyedLocator", "kernel_sources_digest"]

@@ -1,8 +1,8 @@
-"""Kernels of the next-arrival algorithms of SPEC §7: ``blind_oracle``,
+"""Kernels of the next-arrival algorithms of contract §7: ``blind_oracle``,
 ``predictive_marker``, ``lmarker``; and the discard bits of LFD run on
-predicted arrivals (SPEC §7, last item).
+predicted arrivals (contract §7, last item).
 
-Contract: that of :mod:`.classic` plus one argument at the end::
+Contract: that of :mod:`succinct_paging.kernels` plus one argument at the end::
 
     faults = kernel(pages, bits, k, n_pages, rng, flags, evicted, predictions)
 
@@ -14,7 +14,7 @@ Choosing "the page with the largest latest prediction" uses a max-heap of
 entries ``(predictions[t], t)`` with ``t`` a request index (the key is stored
 in the heap, so comparisons do not chase ``t`` into the predictions array),
 ordered by prediction and then by smallest page id ``pages[t]``: the same
-tie rule as LFD (SPEC §1.1), so that with exact predictions ``blind_oracle``
+tie rule as LFD (contract §1.1), so that with exact predictions ``blind_oracle``
 makes LFD's evictions. An entry is valid while ``t`` is its page's most
 recent request and the page is still a candidate; entries that a later
 request or an eviction made stale are skipped when they reach the top (lazy
@@ -24,8 +24,7 @@ deletion).
 import numpy as np
 from numba import njit
 
-from ._common import NO_PAGE, rng_below
-from .classic import FAULT
+from .structures import FAULT, NO_PAGE, rng_below
 
 
 @njit(cache=True, inline="always")
@@ -93,7 +92,7 @@ def _pop(hkey, hidx, size, pages):
 
 @njit(cache=True)
 def blind_oracle_kernel(pages, bits, k, n_pages, rng, flags, evicted, predictions):
-    """Follow the predictions (SPEC §7; Wei, APPROX 2020): on a fault with a
+    """Follow the predictions (contract §7; Wei, APPROX 2020): on a fault with a
     full cache evict the page with the largest latest prediction (ties: the
     smallest page id).
 
@@ -158,7 +157,7 @@ def blind_oracle_kernel(pages, bits, k, n_pages, rng, flags, evicted, prediction
 
 @njit(cache=True, inline="always")
 def _chain_marking(pages, k, n_pages, rng, flags, evicted, predictions, limit):
-    """Marking (SPEC §3.1) with eviction chains (SPEC §7), shared by
+    """Marking (contract §3.1) with eviction chains (contract §7), shared by
     ``predictive_marker`` (``limit = H_k``) and ``lmarker`` (``limit = 1``).
 
     The pages cached when a phase starts are *stale*. A fault on a page that
@@ -255,7 +254,7 @@ def _chain_marking(pages, k, n_pages, rng, flags, evicted, predictions, limit):
 
 @njit(cache=True)
 def predictive_marker_kernel(pages, bits, k, n_pages, rng, flags, evicted, predictions):
-    """Predictive Marker (SPEC §7; Lykouris & Vassilvitskii, ICML 2018): marking
+    """Predictive Marker (contract §7; Lykouris & Vassilvitskii, ICML 2018): marking
     whose chains follow the predictions for their first H_k evictions
     (``c <= H_k``, counting the eviction being made) and then evict uniformly
     random unmarked pages. O(log k) per fault; see :func:`_chain_marking`."""
@@ -267,7 +266,7 @@ def predictive_marker_kernel(pages, bits, k, n_pages, rng, flags, evicted, predi
 
 @njit(cache=True)
 def lmarker_kernel(pages, bits, k, n_pages, rng, flags, evicted, predictions):
-    """LMarker (SPEC §7; Rohatgi, SODA 2020): marking; a fault on a clean page
+    """LMarker (contract §7; Rohatgi, SODA 2020): marking; a fault on a clean page
     evicts the unmarked page with the largest latest prediction, a fault on a
     stale page a uniformly random unmarked page. O(log k) per fault."""
     return _chain_marking(pages, k, n_pages, rng, flags, evicted, predictions, 1.0)
@@ -275,9 +274,9 @@ def lmarker_kernel(pages, bits, k, n_pages, rng, flags, evicted, predictions):
 
 @njit(cache=True)
 def discard_bits_from_evictions(pages, nxt, evicted):
-    """SPEC §1.2 bits of any recorded lazy run: ``bits[t] = 1`` iff ``pages[t]``
+    """contract §1.2 bits of any recorded lazy run: ``bits[t] = 1`` iff ``pages[t]``
     is never requested again (``nxt[t] == n``) or is evicted before its next
-    request. ``evicted``: the run's record (see :mod:`.classic`). O(n + N)."""
+    request. ``evicted``: the run's record (see the kernel contract). O(n + N)."""
     n = pages.shape[0]
     n_pages = 0
     for t in range(n):
@@ -297,11 +296,11 @@ def discard_bits_from_evictions(pages, nxt, evicted):
 
 @njit(cache=True)
 def phase_bits_from_arrivals(phase, nxt, predictions):
-    """Phase bits from predicted next arrivals (SPEC §7, last item).
+    """Phase bits from predicted next arrivals (contract §7, last item).
 
-    ``phase``: k-phase of every request (SPEC §1.3); ``nxt``: index of the
+    ``phase``: k-phase of every request (contract §1.3); ``nxt``: index of the
     next request of the same page (``n`` if none). At the last request of a
-    page in its phase ``i`` the bit is SPEC's rule: 1 iff there is no phase
+    page in its phase ``i`` the bit is the contract's rule: 1 iff there is no phase
     ``i+1`` or ``predictions[t] > E``, where ``E`` is the index at which phase
     ``i+2`` starts (``n`` if none). An earlier request of the page in the same
     phase takes the bit of its next request (backward scan), as the true

@@ -1,22 +1,7 @@
-"""Kernels of the prediction-free algorithms of SPEC §3: ``lru``, ``fifo``,
+"""Kernels of the prediction-free algorithms of contract §3: ``lru``, ``fifo``,
 ``random``, ``marker``.
 
-Common contract of every kernel in this package::
-
-    faults = kernel(pages, bits, k, n_pages, rng, flags, evicted)
-
-- ``pages``: int64 array of dense ids in ``[0, n_pages)``; ``bits``: uint8
-  array of the same length (ignored here); ``k >= 1``; ``rng``: one-cell
-  SplitMix64 state (see ``_common``), advanced in place.
-- ``flags``, ``evicted``: either empty (no recording) or of length ``n``; then
-  ``flags[t]`` has bit 0 set on a fault and bit 1 set if the requested page is
-  not in the cache after step ``t`` (a drop), and ``evicted[t]`` is the page
-  evicted at step ``t`` or -1, both written at every step (so the arrays
-  need no initialisation). ``combine`` replays these records.
-- Returns the number of faults, cold faults included; the cache starts empty.
-- Per-page state is int32, so ``n`` and ``n_pages`` must be below
-  ``2**31 - 64`` (checked: ValueError).
-
+Every kernel here follows the contract of :mod:`succinct_paging.kernels`.
 The public, validating entry point is :func:`succinct_paging.simulate`.
 Each kernel is O(1) per request (``marker``: O(1) amortised).
 """
@@ -24,7 +9,8 @@ Each kernel is O(1) per request (``marker``: O(1) amortised).
 import numpy as np
 from numba import njit
 
-from ._common import (
+from .structures import (
+    FAULT,
     NO_PAGE,
     bucket_add,
     bucket_draw,
@@ -38,10 +24,6 @@ from ._common import (
     new_lists,
     rng_below,
 )
-
-FAULT = np.uint8(1)
-DROPPED = np.uint8(2)
-
 
 @njit(cache=True)
 def lru_kernel(pages, bits, k, n_pages, rng, flags, evicted):
@@ -139,7 +121,7 @@ MARKED = 1
 
 @njit(cache=True)
 def marker_kernel(pages, bits, k, n_pages, rng, flags, evicted):
-    """Randomized marking (SPEC §3.1): evict a random unmarked page; when all
+    """Randomized marking (contract §3.1): evict a random unmarked page; when all
     cached pages are marked, unmark all first. O(1) amortised per request."""
     check_sizes(pages.shape[0], n_pages)
     record = flags.shape[0] > 0

@@ -1,11 +1,11 @@
-"""Kernel of ``combine(A, B)`` (SPEC §3.7): follow the cheaper of two
+"""Kernel of ``combine(A, B)`` (contract §3.7): follow the cheaper of two
 algorithms, lazily.
 
 ``A`` and ``B`` are run first by their own kernels with recording on; this
-kernel replays their records (``flags``, ``evicted``; see :mod:`.classic`), so
+kernel replays their records (``flags``, ``evicted``; see the kernel contract), so
 any two algorithms of the package can be combined.
 
-Rules fixed here (SPEC leaves the choice free): the followed algorithm ``F``
+Rules fixed here (the paper leaves the choice free; contract §8): the followed algorithm ``F``
 starts as A; after both have served request ``t``, F switches to the other
 one if ``cost_F > switch_factor * cost_other``. On our own fault with a full
 cache we evict, among our pages that are not in F's cache, the one that left
@@ -17,8 +17,7 @@ When our cache equals F's, this is exactly F's eviction.
 import numpy as np
 from numba import njit
 
-from ._common import NO_PAGE, check_sizes, list_append, list_remove
-from .classic import DROPPED, FAULT
+from .structures import DROPPED, FAULT, NO_PAGE, check_sizes, list_append, list_remove
 
 # Columns of a page's row: links of D, leave time per part, last request,
 # slot in our list, state bits (in our cache, in D).

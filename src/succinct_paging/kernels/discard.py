@@ -1,7 +1,7 @@
-"""Kernels of the discard-bit algorithms of SPEC §3.2–3.5: ``followbits``,
+"""Kernels of the discard-bit algorithms of contract §3.2–3.5: ``followbits``,
 ``followbits_robust``, ``mark0``, ``mark0_eager``.
 
-Same calling contract as :mod:`.classic` (``bits[t]`` is the predicted
+Follows the kernel contract of :mod:`succinct_paging.kernels` (``bits[t]`` is the predicted
 discard bit of request ``t``; 1 = "safe to discard"). A page's *latest bit* is
 the bit of its most recent request.
 """
@@ -9,7 +9,9 @@ the bit of its most recent request.
 import numpy as np
 from numba import njit
 
-from ._common import (
+from .structures import (
+    DROPPED,
+    FAULT,
     NO_PAGE,
     bucket_add,
     bucket_draw,
@@ -24,12 +26,11 @@ from ._common import (
     new_buckets,
     new_lists,
 )
-from .classic import DROPPED, FAULT
 
 
 @njit(cache=True)
 def followbits_kernel(pages, bits, k, n_pages, rng, flags, evicted):
-    """FOLLOWBITS-LRU (SPEC §3.2): on a fault with a full cache evict the least
+    """FOLLOWBITS-LRU (contract §3.2): on a fault with a full cache evict the least
     recently used page with latest bit 1, else the least recently used page.
 
     Two recency lists, one per latest bit; O(1) per request.
@@ -83,7 +84,7 @@ def _older(last_use, a, b):
 
 @njit(cache=True)
 def followbits_robust_kernel(pages, bits, k, n_pages, rng, flags, evicted, budget):
-    """FOLLOWBITS with a per-phase fault budget (SPEC §3.3).
+    """FOLLOWBITS with a per-phase fault budget (contract §3.3).
 
     Tracks the k-phases of §1.3. For the first ``budget`` faults of a phase it
     acts as ``followbits``; from the (budget+1)-th fault to the end of the
@@ -151,7 +152,7 @@ _B_U0, _B_U1, _B_M0, _B_M1 = 0, 1, 2, 3
 
 @njit(cache=True)
 def mark0_kernel(pages, bits, k, n_pages, rng, flags, evicted):
-    """MARK0, lazy (SPEC §3.4): on a fault with a full cache evict a random page
+    """MARK0, lazy (contract §3.4): on a fault with a full cache evict a random page
     with latest bit 1 if any; otherwise (unmarking all if every cached page is
     marked) a random unmarked page. O(1) amortised per request.
     """
@@ -190,7 +191,7 @@ def mark0_kernel(pages, bits, k, n_pages, rng, flags, evicted):
 
 @njit(cache=True)
 def mark0_eager_kernel(pages, bits, k, n_pages, rng, flags, evicted):
-    """MARK0, eager (SPEC §3.5): serve and mark the page, then drop it at once
+    """MARK0, eager (contract §3.5): serve and mark the page, then drop it at once
     if its bit is 1. On a fault with a full cache unmark all if every cached
     page is marked, then evict a random unmarked page. O(1) amortised.
     """

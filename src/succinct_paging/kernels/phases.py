@@ -1,4 +1,4 @@
-"""k-phases and phase bits (SPEC §1.3)."""
+"""k-phases and phase bits (contract §1.3)."""
 
 import numpy as np
 from numba import njit

@@ -3,7 +3,7 @@
 A *job* is one trace family at one cache size ``k`` under one error model and
 rate (or the prediction-free baseline). For every instance and replicate seed
 it draws predicted bits from the truth and runs every requested algorithm;
-the result is a list of SPEC §6 rows. Workflow scripts only read inputs, call
+the result is a list of contract §6 rows. Workflow scripts only read inputs, call
 these functions and write outputs.
 
 Seeds: every random choice derives from the config's master seed and names
@@ -13,34 +13,25 @@ model — so errors are nested across rates (common random numbers) and all
 algorithms of a run see the same bits.
 """
 
-import hashlib
-
 import numpy as np
 import pandas as pd
 
-from . import traces as traces_mod
-from .algorithms import parse_algorithm
-from .bounds import upper_bound
-from .errors import inject_bits
-from .kernels.lfd import next_occurrences
-from .kernels.phases import k_phases_kernel, phase_bits_kernel
-from .simulate import run_parsed
-from .store import atomic_path
-from .validate import as_budget, as_cache_size
-from .truth import run_lfd
+from succinct_paging import traces as traces_mod
+from succinct_paging.algorithms import parse_algorithm
+from succinct_paging.algorithms import upper_bound
+from succinct_paging.bounds import robust_budget
+from succinct_paging.errors import inject_bits
+from succinct_paging.seeds import derive_seed
+from succinct_paging.simulation import run_parsed
+from succinct_paging.store import atomic_path
+from succinct_paging.truth import setup_instance
+from succinct_paging.validate import as_budget, as_cache_size
 
-#: Columns of the runs table, in order (SPEC §6).
+#: Columns of the runs table, in order (contract §6).
 COLUMNS = [
     "trace_family", "instance", "n", "N", "k", "algorithm", "prediction",
     "error_model", "rate", "seed", "faults", "opt", "eta0", "eta1", "ratio", "bound",
 ]
-
-
-def derive_seed(*parts):
-    """A 63-bit seed from any printable parts (stable across processes,
-    platforms and Python versions: BLAKE2b of their ``repr``)."""
-    digest = hashlib.blake2b(repr(parts).encode(), digest_size=8).digest()
-    return int.from_bytes(digest, "little") >> 1
 
 
 def compute_truth(traces, k):
@@ -49,16 +40,11 @@ def compute_truth(traces, k):
     Returns a dict of arrays: ``opt`` and ``n_phases`` per instance, and the
     concatenated ``discard`` and ``phase`` bits. O(n log_64(n + N)) per instance.
     """
-    opt, n_phases, discard, phase = [], [], [], []
-    for _, pages in traces:
-        n_pages = int(pages.max()) + 1 if len(pages) else 0
-        kk = as_cache_size(k, n_pages)
-        faults, bits = run_lfd(pages, n_pages, kk)
-        phases = k_phases_kernel(pages, kk, n_pages)
-        opt.append(faults)
-        n_phases.append(int(phases[-1]) + 1 if len(pages) else 0)
-        discard.append(bits)
-        phase.append(phase_bits_kernel(pages, phases, next_occurrences(pages, n_pages)))
+    instances = [setup_instance(pages, k) for _, pages in traces]
+    opt = [inst.opt for inst in instances]
+    n_phases = [inst.n_phases for inst in instances]
+    discard = [inst.discard for inst in instances]
+    phase = [inst.phase for inst in instances]
     cat = lambda xs: np.concatenate(xs) if xs else np.empty(0, np.uint8)  # noqa: E731
     return {
         "opt": np.array(opt, dtype=np.int64),
@@ -70,7 +56,7 @@ def compute_truth(traces, k):
 
 def run_grid(family, traces, truth, k, algorithms, error_model, rate, replicates,
              master_seed, budget_factor=2, switch_factor=2.0, progress=None):
-    """Rows of SPEC §6 for one job.
+    """Rows of contract §6 for one job.
 
     ``error_model``/``rate``: the error model and rate of predicted bits, or
     ``"none"``/``None`` for the prediction-free baseline (then only algorithms
@@ -80,7 +66,7 @@ def run_grid(family, traces, truth, k, algorithms, error_model, rate, replicates
     """
     parsed = [parse_algorithm(a) for a in algorithms]
     offsets = np.concatenate([[0], np.cumsum([len(p) for _, p in traces])])
-    budget = max(1, int(round(budget_factor * k)))
+    budget = robust_budget(budget_factor, k)
     rows = []
     for i, (instance, pages) in enumerate(traces):
         n = len(pages)
@@ -110,7 +96,7 @@ def run_grid(family, traces, truth, k, algorithms, error_model, rate, replicates
 
 
 def to_frame(rows):
-    """SPEC §6 rows as a typed DataFrame (nullable η columns, float rate)."""
+    """contract §6 rows as a typed DataFrame (nullable η columns, float rate)."""
     df = pd.DataFrame(rows, columns=COLUMNS)
     df = df.astype({
         "trace_family": str, "instance": str, "algorithm": str, "prediction": str,

@@ -1,10 +1,10 @@
-"""The adaptive lower-bound adversaries of SPEC §4.
+"""The adaptive lower-bound adversaries of contract §4.
 
 Each family builds its request sequence *against* one deterministic
 algorithm: it runs the algorithm's kernel on the sequence built so far and
 chooses the next request from the algorithm's cache or from its last
 eviction. The result is an ordinary trace with predicted discard bits, on
-which cost, OPT (LFD) and the realised η0, η1 (SPEC §1.4) are measured
+which cost, OPT (LFD) and the realised η0, η1 (contract §1.4) are measured
 exactly as for any other run.
 
 Families (k pages of cache, ``rounds`` rounds; page ids are handed out in
@@ -33,9 +33,9 @@ of every page in the algorithm's final cache, with bit 1. These are hits for
 the algorithm (a lazy algorithm never evicts on a hit), and their bits are
 right (the pages are never requested again). Without them the last request
 of every finally cached page would carry a wrong 0: with all-0 bits
-η0 = OPT identically (each true 1-bit matches one LFD fault, SPEC §1.2), and
+η0 = OPT identically (each true 1-bit matches one LFD fault, contract §1.2), and
 the k end-of-trace wrong keeps would make ``lb_keep`` miss the tightness
-claim of SPEC §4 by (k−1)·k.
+claim of contract §4 by (k−1)·k.
 
 Against ``followbits`` this gives exactly cost − OPT = (k−1)·η0 on
 ``lb_keep`` (η0 = rounds, OPT = k + rounds, cost = k·(rounds + 1)) and
@@ -50,12 +50,14 @@ Cost: a family of n requests runs the kernel on every prefix, O(n²) per run
 import numpy as np
 import pandas as pd
 
-from .algorithms import parse_algorithm
-from .kernels.classic import DROPPED, FAULT
-from .simulate import run_kernel, run_parsed
-from .store import atomic_path
-from .truth import discard_bits
-from .validate import as_positive_int
+from succinct_paging.algorithms import parse_algorithm
+from succinct_paging.bounds import robust_budget
+from succinct_paging.errors import count_errors
+from succinct_paging.kernels import DROPPED, FAULT
+from succinct_paging.simulation import run_kernel, run_parsed
+from succinct_paging.store import atomic_path
+from succinct_paging.truth import discard_bits
+from succinct_paging.validate import as_positive_int
 
 FAMILIES = ("lb_keep", "lb_discard", "lb_all_ones")
 
@@ -216,13 +218,13 @@ _BUILDERS = {"lb_keep": _lb_keep, "lb_discard": _lb_discard, "lb_all_ones": _lb_
 
 
 def adversary(family, algorithm, k, rounds, budget=None, switch_factor=2.0, probe=False):
-    """Play the ``family`` adversary (SPEC §4) against ``algorithm``.
+    """Play the ``family`` adversary (contract §4) against ``algorithm``.
 
     Parameters
     ----------
     family : one of :data:`FAMILIES`
     algorithm : str
-        A deterministic SPEC §3 id or ``combine(A,B)`` of deterministic parts
+        A deterministic contract §3 id or ``combine(A,B)`` of deterministic parts
         (``opt`` excluded).
     k : int >= 2
     rounds : int >= 1
@@ -250,8 +252,7 @@ def adversary(family, algorithm, k, rounds, budget=None, switch_factor=2.0, prob
     pages = np.asarray(tracker.pages, dtype=np.int64)
     bits = np.asarray(tracker.bits, dtype=np.uint8)
     opt, truth = discard_bits(pages, k)
-    eta0 = int(np.count_nonzero((bits == 0) & (truth == 1)))
-    eta1 = int(np.count_nonzero((bits == 1) & (truth == 0)))
+    eta0, eta1 = count_errors(bits, truth)
     return {"pages": pages, "bits": bits, "cost": int(tracker.cost), "opt": int(opt),
             "eta0": eta0, "eta1": eta1, "n": int(len(pages))}
 
@@ -268,7 +269,7 @@ def lower_bound_table(families, algorithms, ks, rounds, budget_factor=2.0, switc
         for algorithm in algorithms:
             alg = parse_algorithm(algorithm).id
             for k in ks:
-                budget = max(1, int(round(budget_factor * k)))
+                budget = robust_budget(budget_factor, k)
                 for r in rounds:
                     res = adversary(family, alg, k, r, budget, switch_factor)
                     rows.append((family, alg, int(k), int(r), res["n"], res["cost"], res["opt"],

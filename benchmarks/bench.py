@@ -1,9 +1,10 @@
-"""Benchmark of the kernels: ``python -m succinct_paging.bench [options]``.
+"""Benchmark of the kernels and the pipeline: ``python benchmarks/bench.py [options]``
+(from a checkout with the package installed; ``--help`` lists the options).
 
 A measurement, not a test: it asserts nothing about speed. What it measures:
 
 1. **Throughput** (requests per second) of every algorithm of ``KERNELS``,
-   called as the workflow calls it: :func:`succinct_paging.simulate.run_parsed`
+   called as the workflow calls it: :func:`succinct_paging.simulation.run_parsed`
    on already validated arrays, so the time includes the kernel's own
    allocations, for ``opt`` the next-occurrence pass and the discard bits, and
    for ``combine(A,B)`` both recorded runs plus the replay (or, when it
@@ -37,7 +38,7 @@ A measurement, not a test: it asserts nothing about speed. What it measures:
    cache); peak memory = all processes of the run together (sampled) and the
    largest single process (GNU time). And the per-job overhead:
    the time per job of a Snakefile of no-op ``script:`` jobs that import
-   :mod:`succinct_paging.experiment` like the real scripts (run minus
+   :mod:`succinct_paging.experiments.grid` like the real scripts (run minus
    dry run, divided by the number of jobs); and the warm run's wall time per
    rule, from the Snakemake log.
 
@@ -62,18 +63,19 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from . import traces as traces_mod
-from .algorithms import parse_algorithm
-from .errors import inject_bits
-from .kernels.lfd import next_occurrences
-from .simulate import run_parsed
-from .truth import phase_bits, run_lfd
+from succinct_paging import traces as traces_mod
+from succinct_paging.algorithms import base_ids, parse_algorithm
+from succinct_paging.bounds import robust_budget
+from succinct_paging.errors import inject_bits
+from succinct_paging.kernels.opt import next_occurrences
+from succinct_paging.simulation import run_parsed
+from succinct_paging.truth import setup_instance
 
-REPO = Path(__file__).resolve().parents[2]
+REPO = Path(__file__).resolve().parents[1]
 
-#: Algorithms benchmarked, in SPEC order.
-KERNELS = ["opt", "lru", "fifo", "random", "marker", "followbits", "followbits_robust",
-           "mark0", "mark0_eager", "mark_predict", "combine(followbits,lru)", "combine(mark0,marker)"]
+#: Algorithms benchmarked: every registered one that reads no next-arrival
+#: predictions (registry order), and the default robust pairs.
+KERNELS = list(base_ids("bits")) + ["combine(followbits,lru)", "combine(mark0,marker)"]
 
 #: Our algorithm -> libCacheSim class name.
 LIBCACHESIM = {"lru": "LRU", "fifo": "FIFO", "opt": "Belady"}
@@ -91,22 +93,19 @@ class Workload:
 
     def __init__(self, trace, pages, k):
         self.trace = trace
-        self.pages = np.ascontiguousarray(pages, dtype=np.int64)
-        self.n_pages = int(self.pages.max()) + 1
-        self.k = k
-        n = len(self.pages)
-        _, discard = run_lfd(self.pages, self.n_pages, k)
+        inst = setup_instance(pages, k)
+        self.pages, self.n_pages, self.k = inst.pages, inst.n_pages, inst.k
         self.bits = {
-            "none": np.zeros(n, dtype=np.uint8),
-            "discard": inject_bits(discard, "flip", FLIP_RATE, BITS_SEED)[0],
-            "phase": inject_bits(phase_bits(self.pages, k), "flip", FLIP_RATE, BITS_SEED)[0],
+            "none": np.zeros(inst.n, dtype=np.uint8),
+            "discard": inject_bits(inst.discard, "flip", FLIP_RATE, BITS_SEED)[0],
+            "phase": inject_bits(inst.phase, "flip", FLIP_RATE, BITS_SEED)[0],
         }
 
     def run(self, algorithm):
         """Faults of ``algorithm`` (seed 0, default budget and switch factor)."""
         parsed = parse_algorithm(algorithm)
         return run_parsed(parsed, self.pages, self.bits[parsed.prediction], self.k,
-                          self.n_pages, 0, 2 * self.k, 2.0)
+                          self.n_pages, 0, robust_budget(2, self.k), 2.0)
 
 
 def citibike_concatenated(mirror, months=12):
@@ -257,7 +256,7 @@ def _probe(algorithms):
 def _run_probe(algorithms, cache_dir):
     """:func:`_probe` in a fresh interpreter whose numba cache is ``cache_dir``."""
     env = dict(os.environ, NUMBA_CACHE_DIR=str(cache_dir))
-    proc = subprocess.run([sys.executable, "-m", "succinct_paging.bench", "--probe", ";".join(algorithms)],
+    proc = subprocess.run([sys.executable, str(Path(__file__).resolve()), "--probe", ";".join(algorithms)],
                           env=env, capture_output=True, text=True, check=True)
     return json.loads(proc.stdout.strip().splitlines()[-1])
 
@@ -294,7 +293,7 @@ rule noop:
 _NOOP_SCRIPT = """\
 import sys
 sys.stderr = open(snakemake.log[0], "w")
-import succinct_paging.experiment  # what every real script imports
+import succinct_paging.experiments.grid  # what every real script imports
 open(snakemake.output[0], "w").close()
 """
 
@@ -405,8 +404,8 @@ def bench_pipeline(configfile, cores=2, n_noop=20, log=print):
         rows.append(dict(measure="per-job overhead (no-op script job importing succinct_paging)",
                          seconds=(full - dry) / n_noop, jobs=n_noop))
         t0 = time.perf_counter()
-        subprocess.run([sys.executable, "-c", "import succinct_paging.experiment"], check=True)
-        rows.append(dict(measure="of which: python -c 'import succinct_paging.experiment'",
+        subprocess.run([sys.executable, "-c", "import succinct_paging.experiments.grid"], check=True)
+        rows.append(dict(measure="of which: python -c 'import succinct_paging.experiments.grid'",
                          seconds=time.perf_counter() - t0, jobs=1))
         log(f"per-job overhead {rows[-2]['seconds']:.2f} s (import alone {rows[-1]['seconds']:.2f} s)")
     return pd.DataFrame(rows), rules
@@ -468,7 +467,7 @@ def _combine_floor(df, cols):
 def render_markdown(out):
     """``benchmarks.md`` from the CSV files present in ``out``."""
     out = Path(out)
-    parts = ["# Benchmarks", "", "Written by `python -m succinct_paging.bench`; what is measured is in "
+    parts = ["# Benchmarks", "", "Written by `python benchmarks/bench.py`; what is measured is in "
              "the module docstring. Throughput in millions of requests per second (median of runs).", ""]
     meta = out / "meta.json"
     if meta.exists():
@@ -523,7 +522,7 @@ def render_markdown(out):
 
 
 def main(argv=None):
-    ap = argparse.ArgumentParser(prog="python -m succinct_paging.bench",
+    ap = argparse.ArgumentParser(prog="python benchmarks/bench.py",
                                  description=__doc__.split("\n\n")[0],
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--quick", action="store_true", help="small traces (smoke test)")

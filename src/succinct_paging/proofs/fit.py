@@ -3,7 +3,7 @@
 For every algorithm with predictions, trace family and cache size k, the
 runs (all error models, rates, instances and seeds) are fitted by NNLS with
 no intercept, and a seeded row bootstrap gives percentile intervals. The
-proven (α, β, γ) of SPEC §3 are reported next to the fit.
+proven (α, β, γ) of contract §3 are reported next to the fit.
 
 Choices (documented here because they change the numbers):
 
@@ -31,10 +31,9 @@ import math
 import numpy as np
 import pandas as pd
 
-from .algorithms import parse_algorithm
-from .bounds import PROVEN_CONSTANTS
-from .experiment import derive_seed
-from .store import atomic_path
+from succinct_paging.algorithms import REGISTRY, parse_algorithm
+from succinct_paging.seeds import derive_seed
+from succinct_paging.store import atomic_path
 
 PARAMS = ("alpha", "beta", "gamma")
 FEATURES = ("opt", "eta0", "eta1")
@@ -137,9 +136,10 @@ def fit_constants(X, y, n_boot=1000, seed=0, level=0.95):
 
 
 def proven(algorithm, k):
-    """Proven (α, β, γ) of SPEC §3, or NaNs where the bound is not of that form."""
-    if algorithm in PROVEN_CONSTANTS:
-        return tuple(float(v) for v in PROVEN_CONSTANTS[algorithm](k))
+    """Proven (α, β, γ) of contract §3, or NaNs where the bound is not of that form."""
+    entry = REGISTRY.get(algorithm)
+    if entry is not None and entry.constants is not None:
+        return tuple(float(v) for v in entry.constants(k))
     return (math.nan, math.nan, math.nan)
 
 
@@ -159,9 +159,9 @@ def _fit_groups(frame, source, n_boot, master_seed):
 def fit_table(runs=None, lower_bounds=None, n_boot=1000, master_seed=0):
     """The fitted-constants table (:data:`COLUMNS`).
 
-    ``runs``: the SPEC §6 runs table (rows of algorithms without predictions
+    ``runs``: the contract §6 runs table (rows of algorithms without predictions
     and rows with missing η are ignored). ``lower_bounds``: the table of
-    :func:`succinct_paging.lower_bounds.lower_bound_table` (its ``family`` is
+    :func:`succinct_paging.proofs.lower_bounds.lower_bound_table` (its ``family`` is
     the trace family, ``cost`` the faults). Every bootstrap is seeded from
     ``master_seed`` and the group's names.
     """

@@ -1,12 +1,13 @@
-"""Kernel of MARK&PREDICT (SPEC §3.6), which uses phase bits.
+"""Kernel of MARK&PREDICT (contract §3.6), which uses phase bits.
 
-Same calling contract as :mod:`.classic`; ``bits[t]`` is the predicted phase
+Follows the kernel contract of :mod:`succinct_paging.kernels`; ``bits[t]`` is the predicted phase
 bit of request ``t`` (1 = "not requested in the next k-phase").
 """
 
 from numba import njit
 
-from ._common import (
+from .structures import (
+    FAULT,
     NO_PAGE,
     bucket_add,
     bucket_draw,
@@ -16,7 +17,6 @@ from ._common import (
     check_sizes,
     new_buckets,
 )
-from .classic import FAULT
 
 # buckets: 2 * marked + latest phase bit.
 _U0, _U1, _M0, _M1 = 0, 1, 2, 3

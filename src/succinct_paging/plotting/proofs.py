@@ -1,4 +1,4 @@
-"""Figures of the lower-bound families (SPEC §4) and of the fitted constants.
+"""Figures of the lower-bound families (contract §4) and of the fitted constants.
 
 - :func:`plot_lower_bounds`: cost − OPT against the error that each family
   creates (η0 for ``lb_keep``, η1 for ``lb_discard`` and ``lb_all_ones``),
@@ -6,14 +6,14 @@
   family.
 - :func:`plot_fitted_constants`: the (α, β) plane, one panel per cache size k
   of the runs table, with the deterministic frontier α + β = k, the proven
-  (α, β) of SPEC §3 (hollow) and the fitted (α̂, β̂) with their bootstrap
+  (α, β) of contract §3 (hollow) and the fitted (α̂, β̂) with their bootstrap
   intervals (filled); a last panel shows the fits on ``lb_keep`` for every k,
   each against its own frontier.
 
 Both write PDF and PNG atomically and reproducibly (no creation date or
 software version in the metadata), through :class:`matplotlib.figure.Figure`
 with the Agg/PDF backends (no pyplot, no global state). Algorithm colours and
-markers are those of :mod:`succinct_paging.plots`.
+markers are those of :mod:`succinct_paging.plotting.family`.
 """
 
 import math
@@ -23,20 +23,11 @@ import numpy as np
 from matplotlib import colormaps
 from matplotlib.cm import ScalarMappable
 from matplotlib.colors import BoundaryNorm
-from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
-from .lower_bounds import FAMILIES
-from .plots import algorithm_colour, algorithm_marker, save_figure
-
-_RC = {
-    "pdf.fonttype": 42,
-    "font.size": 10,
-    "axes.titlesize": 10,
-    "legend.fontsize": 8,
-    "axes.spines.top": False,
-    "axes.spines.right": False,
-}
+from succinct_paging.proofs.lower_bounds import FAMILIES
+from succinct_paging.plotting.style import algorithm_colour, algorithm_marker, new_figure, rc, save_figure
+from succinct_paging.plotting.style import layout as layout_spec
 
 # Fitted points: one marker per trace family ("o" is the proven point, "*" a
 # fit on lb_keep).
@@ -64,16 +55,29 @@ def _k_colours(ks):
     return {k: cmap(norm(k)) for k in ks}, ScalarMappable(norm=norm, cmap=cmap), ks
 
 
-def plot_lower_bounds(table, out_stem):
+def _grid(spec, n_panels, panel_height):
+    """A figure of the layout's width with ``n_panels`` axes, at most three
+    per row (one per row in ``one_column``); returns ``(fig, axes)``."""
+    cols = 1 if spec["name"] == "one_column" else min(3, n_panels)
+    rows = math.ceil(n_panels / cols)
+    fig = new_figure(spec["width"], panel_height * rows + 0.8)
+    axes = fig.subplots(rows, cols, squeeze=False).ravel()
+    for ax in axes[n_panels:]:
+        ax.set_visible(False)
+    return fig, axes[:n_panels]
+
+
+def plot_lower_bounds(table, out_stem, layout=None):
     """cost − OPT against η per lower-bound family (see module docstring).
 
     ``table``: the lower-bound table (family, algorithm, k, rounds, cost,
-    opt, eta0, eta1). Returns the written paths.
+    opt, eta0, eta1); ``layout``: a :data:`succinct_paging.plotting.style.LAYOUTS`
+    name. Returns the written paths.
     """
-    with matplotlib.rc_context(_RC):
+    spec = layout_spec(layout)
+    with matplotlib.rc_context(rc(spec)):
         families = [f for f in FAMILIES if f in set(table["family"])] or ["lb_keep"]
-        fig = Figure(figsize=(4.2 * len(families) + 1.2, 4.3), layout="constrained")
-        axes = fig.subplots(1, len(families), squeeze=False)[0]
+        fig, axes = _grid(spec, len(families), 2.4)
         colours, mappable, ks = _k_colours(table["k"]) if len(table) else ({}, None, [])
         algorithms = list(dict.fromkeys(table["algorithm"]))
         sizes = {a: 70 - 14 * i for i, a in enumerate(algorithms)}
@@ -99,7 +103,7 @@ def plot_lower_bounds(table, out_stem):
             ax.set_xlim(left=0)
             ax.set_ylim(bottom=0)
             ax.text(0.03, 0.97, f"dashed: {line_label}" + (" for each k" if fam == "lb_keep" else ""),
-                    transform=ax.transAxes, va="top", fontsize=8)
+                    transform=ax.transAxes, va="top", fontsize=spec["small"])
         handles = [Line2D([], [], ls="none", marker=algorithm_marker(a), markerfacecolor="none",
                           markeredgecolor="black", label=a) for a in algorithms]
         if handles:
@@ -110,8 +114,8 @@ def plot_lower_bounds(table, out_stem):
             cb.set_label("k (cache size)")
             step = max(1, len(ks) // 8)
             cb.set_ticks(ks[::step])
-        fig.suptitle("Adaptive lower-bound adversaries (SPEC §4): cost − OPT against the prediction error")
-    return save_figure(fig, out_stem, _RC, dpi=150)
+        fig.suptitle("Adaptive lower-bound adversaries (contract §4): cost − OPT against the prediction error")
+    return save_figure(fig, out_stem, spec)
 
 
 def _family_markers(families):
@@ -123,18 +127,18 @@ def _finite(*vals):
     return all(v is not None and not (isinstance(v, float) and math.isnan(v)) for v in vals)
 
 
-def plot_fitted_constants(fits, out_stem):
+def plot_fitted_constants(fits, out_stem, layout=None):
     """The (α, β) plane with frontier, proven and fitted points (see module
-    docstring). ``fits``: the table of :func:`succinct_paging.fit.fit_table`.
-    Returns the written paths."""
-    with matplotlib.rc_context(_RC):
+    docstring). ``fits``: the table of :func:`succinct_paging.proofs.fit.fit_table`;
+    ``layout``: as in :func:`plot_lower_bounds`. Returns the written paths."""
+    spec = layout_spec(layout)
+    with matplotlib.rc_context(rc(spec)):
         runs = fits[fits["source"] == "runs"]
         lb = fits[(fits["source"] == "lower_bounds") & (fits["trace_family"] == "lb_keep")]
         ks = sorted(set(int(k) for k in runs["k"]))
         n_panels = len(ks) + (1 if len(lb) else 0)
         n_panels = max(n_panels, 1)
-        fig = Figure(figsize=(4.3 * n_panels, 4.6), layout="constrained")
-        axes = fig.subplots(1, n_panels, squeeze=False)[0]
+        fig, axes = _grid(spec, n_panels, 2.5)
         fam_markers = _family_markers(runs["trace_family"])
         algorithms = list(dict.fromkeys(fits["algorithm"]))
         ring = {a: max(40, 200 - 35 * i) for i, a in enumerate(algorithms)}
@@ -177,7 +181,7 @@ def plot_fitted_constants(fits, out_stem):
                 ax.scatter(pr["proven_alpha"], pr["proven_beta"], s=120, marker="o",
                            facecolors="none", edgecolors=colour, linewidths=1.4, zorder=4)
             for k in (lks[0], lks[-1]):
-                ax.annotate(f"k = {k}", (0.05, k), xytext=(0, 2), textcoords="offset points", fontsize=8,
+                ax.annotate(f"k = {k}", (0.05, k), xytext=(0, 2), textcoords="offset points", fontsize=spec["small"],
                             color="0.35")
             ax.set_xlim(0, 3)
             ax.set_ylim(0, max(lks) * 1.08)
@@ -199,7 +203,7 @@ def plot_fitted_constants(fits, out_stem):
         fig.legend(handles=handles, loc="outside lower center", ncol=min(len(handles), 5), frameon=False)
         fig.suptitle("Fitted cost ≈ α̂·OPT + β̂·η0 + γ̂·η1 (NNLS, 95% bootstrap intervals) against the "
                      "proven constants")
-    return save_figure(fig, out_stem, _RC, dpi=150)
+    return save_figure(fig, out_stem, spec)
 
 
 def _err(est, lo, hi):

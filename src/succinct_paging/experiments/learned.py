@@ -1,7 +1,7 @@
-"""Learned one-bit predictors that see only the past (issue #5, item 4).
+"""Learned one-bit predictors that see only the past.
 
 Each predictor reads the requests up to and including ``t`` and outputs a
-discard bit for request ``t`` (1 = "safe to discard", SPEC §1.2). None of
+discard bit for request ``t`` (1 = "safe to discard", contract §1.2). None of
 them looks at the future, so none can learn from the true (LFD) bits: those
 depend on requests after ``t``, some of them far after the page's next
 request. They learn from an *online proxy label* instead: whether LRU with
@@ -32,10 +32,12 @@ import numpy as np
 import pandas as pd
 from numba import njit
 
-from .algorithms import parse_algorithm
-from .experiment import derive_seed
-from .simulate import run_parsed
-from .truth import run_lfd
+from succinct_paging.algorithms import parse_algorithm
+from succinct_paging.bounds import robust_budget
+from succinct_paging.errors import count_errors
+from succinct_paging.seeds import derive_seed
+from succinct_paging.simulation import run_parsed
+from succinct_paging.truth import setup_instance
 
 PREDICTORS = ("lru_miss", "frequency", "logistic")
 
@@ -209,20 +211,16 @@ def learned_table(family_traces, predictors, algorithms, replicates, master_seed
             raise ValueError(f"algorithm {a.id!r}: learned predictors make discard bits only")
     rows = []
     for family, k, traces in family_traces:
-        budget = max(1, int(round(budget_factor * k)))
+        budget = robust_budget(budget_factor, k)
         acc = {}
         for instance, pages in traces:
-            pages = np.ascontiguousarray(pages, dtype=np.int64)
-            n = len(pages)
-            n_pages = int(pages.max()) + 1 if n else 0
-            kk = max(1, min(k, n_pages))
-            opt, truth = run_lfd(pages, n_pages, kk)
+            inst = setup_instance(pages, k)
+            pages, n, n_pages, kk, opt, truth = inst.pages, inst.n, inst.n_pages, inst.k, inst.opt, inst.discard
             sources = {"perfect": truth, "none": np.zeros(n, dtype=np.uint8)}
             for pred in predictors:
                 sources[pred] = predict_bits(pred, pages, n_pages, kk, min_count, learning_rate)
             for pred, bits in sources.items():
-                eta0 = int(np.count_nonzero((bits == 0) & (truth == 1)))
-                eta1 = int(np.count_nonzero((bits == 1) & (truth == 0)))
+                eta0, eta1 = count_errors(bits, truth)
                 for alg in parsed:
                     if (pred == "none") != (alg.prediction == "none"):
                         continue

@@ -1,213 +1,41 @@
-"""Figures of SPEC §6 for one trace family and one cache size k.
+"""Figures of contract §6 for one trace family and one cache size k: ratio
+vs error rate, consistency and robustness.
 
-Inputs are a :func:`succinct_paging.summary.family_ratios` frame (the family
-ratio is pooled, Σ faults / Σ OPT) and, for the per-instance spread, the raw
-runs table. Every figure is written as PDF and PNG, reproducibly: no creation
-date or software version in the metadata, TrueType fonts embedded in the PDF.
-
-Matplotlib is used through :class:`matplotlib.figure.Figure` directly (no
-pyplot): PNGs are rendered by the Agg backend and PDFs by the PDF backend
-whatever the caller's interactive backend is, and no global figure registry
-or backend setting is touched.
-
-Figures are sized for a paper (:data:`LAYOUTS`, config key ``plots.layout``):
-``two_column`` spans the text width of a two-column paper (6.9 in),
-``one_column`` fits one of its columns (3.3 in; panels are stacked); fonts
-are 6-8 pt, i.e. print size when included at 100 %. The PNG (200 dpi) is the
-same figure for screens.
-
-Each algorithm id has one colour and one marker in every figure: known ids
-take theirs from :data:`KNOWN_ALGORITHMS` in order, any other id is mapped
-into :data:`EXTRA_COLOURS` by a stable hash of its name, so it too keeps its
-colour across figures and runs.
+Inputs are a :func:`succinct_paging.experiments.summary.family_ratios` frame
+(the family ratio is pooled, Σ faults / Σ OPT) and, for the per-instance
+spread, the raw runs table. Sizes, fonts, colours and the writer come from
+:mod:`succinct_paging.plotting.style`.
 """
 
 import math
 import os
-import zlib
 
 import matplotlib
 import numpy as np
-from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 from matplotlib.ticker import FuncFormatter, LogLocator, NullFormatter, NullLocator
 
 from succinct_paging.bounds import harmonic
-from succinct_paging.store import atomic_path
-from succinct_paging.summary import per_instance_ratios
+from succinct_paging.experiments.summary import per_instance_ratios
+from succinct_paging.plotting.style import (
+    ERROR_MODELS,
+    LAYOUTS,
+    algorithm_colour,
+    algorithm_marker,
+    algorithm_order,
+    error_model_order,
+    new_figure,
+    rc,
+    save_figure,
+)
+from succinct_paging.plotting.style import layout as layout_spec
 
-#: SPEC ids in their colour order (prediction-free baselines first).
-KNOWN_ALGORITHMS = [
-    "opt",
-    "lru",
-    "fifo",
-    "random",
-    "marker",
-    "followbits",
-    "followbits_robust",
-    "mark0",
-    "mark0_eager",
-    "mark_predict",
-    "combine(followbits,lru)",
-    "combine(mark0,marker)",
-    "blind_oracle",
-    "predictive_marker",
-    "lmarker",
-    "combine(blind_oracle,lru)",
-]
-
-_KNOWN_COLOURS = [
-    "#000000",  # opt
-    "#7f7f7f",  # lru
-    "#8c564b",  # fifo
-    "#bcbd22",  # random
-    "#9467bd",  # marker
-    "#1f77b4",  # followbits
-    "#17becf",  # followbits_robust
-    "#ff7f0e",  # mark0
-    "#d62728",  # mark0_eager
-    "#2ca02c",  # mark_predict
-    "#08306b",  # combine(followbits,lru)
-    "#e377c2",  # combine(mark0,marker)
-    "#637939",  # blind_oracle
-    "#843c39",  # predictive_marker
-    "#7b4173",  # lmarker
-    "#e7ba52",  # combine(blind_oracle,lru)
-]
-
-#: Colours for ids outside :data:`KNOWN_ALGORITHMS` (chosen by crc32 of the id).
-EXTRA_COLOURS = [
-    "#393b79",
-    "#8ca252",
-    "#bd9e39",
-    "#ad494a",
-    "#a55194",
-    "#6b6ecf",
-    "#b5cf6b",
-    "#e7969c",
-    "#de9ed6",
-    "#3182bd",
-    "#e6550d",
-    "#31a354",
-]
-
-_MARKERS = ["o", "s", "^", "v", "D", "P", "X", "*", "<", ">", "h", "p"]
-
-#: Panel order and one-line meaning of each error model (SPEC §2).
-ERROR_MODELS = {
-    "flip": "every bit flipped w.p. r",
-    "false_keep": "1 (discard) → 0 (keep) w.p. r",
-    "false_discard": "0 (keep) → 1 (discard) w.p. r",
-}
-
-_RC = {
-    "pdf.fonttype": 42,
-    "ps.fonttype": 42,
-    "font.size": 10,
-    "axes.titlesize": 10,
-    "figure.titlesize": 12,
-    "legend.fontsize": 9,
-    "axes.spines.top": False,
-    "axes.spines.right": False,
-}
-
-#: Paper layouts (config key ``plots.layout``): figure width in inches, font
-#: sizes in points (``font`` for labels and titles, ``small`` for ticks,
-#: legends and value labels), line width and marker size in points.
-LAYOUTS = {
-    # the full text width of a two-column paper (ICML: 6.75 in)
-    "two_column": {"width": 6.9, "font": 8.0, "small": 7.0, "line": 1.2, "marker": 3.5},
-    # one column of a two-column paper (ICML: 3.25 in); panels are stacked
-    "one_column": {"width": 3.3, "font": 7.0, "small": 6.0, "line": 1.0, "marker": 3.0},
-}
-
-#: Layout of the figures when none is given.
-DEFAULT_LAYOUT = "two_column"
-
-#: Resolution of the PNGs (the PDFs are vector graphics).
-PNG_DPI = 200
-
-
-def _layout(layout):
-    """The :data:`LAYOUTS` entry of ``layout`` (None: the default)."""
-    name = DEFAULT_LAYOUT if layout is None else str(layout)
-    if name not in LAYOUTS:
-        raise ValueError(f"layout {layout!r} is not one of {', '.join(LAYOUTS)}")
-    return dict(LAYOUTS[name], name=name)
-
-
-def _rc(spec):
-    """Matplotlib settings of a layout (fonts embedded as TrueType in the PDF)."""
-    f, s = spec["font"], spec["small"]
-    return {
-        **_RC,
-        "font.size": f,
-        "axes.titlesize": f,
-        "axes.labelsize": f,
-        "figure.titlesize": f + 1,
-        "legend.fontsize": s,
-        "legend.title_fontsize": s,
-        "xtick.labelsize": s,
-        "ytick.labelsize": s,
-        "axes.linewidth": 0.6,
-        "xtick.major.width": 0.6,
-        "ytick.major.width": 0.6,
-        "xtick.major.size": 3.0,
-        "ytick.major.size": 3.0,
-        "lines.linewidth": spec["line"],
-        "lines.markersize": spec["marker"],
-        "legend.handlelength": 1.8,
-        "legend.columnspacing": 1.2,
-        "legend.handletextpad": 0.5,
-        "hatch.linewidth": 0.6,
-        "figure.constrained_layout.h_pad": 0.03,
-        "figure.constrained_layout.w_pad": 0.03,
-    }
-
-#: Legend text of the pooled family ratio (SPEC §6).
+#: Legend text of the pooled family ratio (contract §6).
 POOLED_LABEL = "Σ faults / Σ OPT over instances and seeds"
 
 #: Switch an axis to log scale when max / min of what it shows exceeds this.
 LOG_THRESHOLD = 15.0
-
-
-# --------------------------------------------------------------------------
-# identities: colour, marker, order
-# --------------------------------------------------------------------------
-
-
-def _canonical(algorithm):
-    """``combine(a, b)`` and ``combine(a,b)`` are one id."""
-    return str(algorithm).replace(" ", "")
-
-
-def algorithm_colour(algorithm):
-    """Fixed colour of an algorithm id (same in every figure)."""
-    a = _canonical(algorithm)
-    if a in KNOWN_ALGORITHMS:
-        return _KNOWN_COLOURS[KNOWN_ALGORITHMS.index(a)]
-    return EXTRA_COLOURS[zlib.crc32(a.encode("utf-8")) % len(EXTRA_COLOURS)]
-
-
-def algorithm_marker(algorithm):
-    """Fixed marker of an algorithm id (same in every figure)."""
-    a = _canonical(algorithm)
-    if a in KNOWN_ALGORITHMS:
-        return _MARKERS[KNOWN_ALGORITHMS.index(a) % len(_MARKERS)]
-    return _MARKERS[zlib.crc32(a.encode("utf-8")) % len(_MARKERS)]
-
-
-def _algorithm_order(algorithms):
-    """Known ids in :data:`KNOWN_ALGORITHMS` order, then the others sorted."""
-    algs = sorted(set(map(str, algorithms)))
-    known = {a: KNOWN_ALGORITHMS.index(_canonical(a)) for a in algs if _canonical(a) in KNOWN_ALGORITHMS}
-    return sorted(known, key=known.get) + [a for a in algs if a not in known]
-
-
-def _error_model_order(models):
-    models = sorted(set(map(str, models)))
-    return [m for m in ERROR_MODELS if m in models] + [m for m in models if m not in ERROR_MODELS]
 
 
 # --------------------------------------------------------------------------
@@ -257,49 +85,18 @@ def _instance_spread(runs, family, k, error_model, rate):
 # --------------------------------------------------------------------------
 
 
-def _new_figure(width, height):
-    return Figure(figsize=(width, height), layout="constrained")
-
-
-def save_figure(fig, out_stem, rc, dpi=PNG_DPI):
-    """Write ``out_stem.pdf`` and ``out_stem.png`` atomically, with no dates or
-    versions in their metadata (same figure, same bytes); return the paths.
-
-    ``rc``: matplotlib settings that hold while laying out and drawing (ticks
-    are created then). The layout is computed once and frozen, so both files
-    share it and the second save does not pay for it again.
-    """
-    out_stem = os.fspath(out_stem)
-    paths = []
-    with matplotlib.rc_context(rc):
-        if fig.get_layout_engine() is not None:
-            fig.draw_without_rendering()
-            fig.set_layout_engine("none")
-        for ext, meta in (("pdf", {"CreationDate": None}), ("png", {"Software": None})):
-            path = f"{out_stem}.{ext}"
-            with atomic_path(path) as tmp:
-                fig.savefig(tmp, format=ext, metadata=meta, dpi=dpi)
-            paths.append(path)
-    return paths
-
-
-def _save(fig, out_stem, spec):
-    """:func:`save_figure` with the settings of layout ``spec`` (:func:`_layout`)."""
-    return save_figure(fig, out_stem, _rc(spec))
-
-
 def _placeholder(out_stem, title, message, subtitle=None, layout=None):
     """A figure that only says why it is empty (Snakemake expects the file)."""
-    spec = _layout(layout)
-    with matplotlib.rc_context(_rc(spec)):
-        fig = _new_figure(spec["width"], 0.45 * spec["width"])
+    spec = layout_spec(layout)
+    with matplotlib.rc_context(rc(spec)):
+        fig = new_figure(spec["width"], 0.45 * spec["width"])
         ax = fig.add_subplot()
         ax.set_axis_off()
         ax.text(0.5, 0.5, message, ha="center", va="center", color="#444444", wrap=True)
         fig.suptitle(title)
         if subtitle:
             ax.set_title(subtitle)
-    return _save(fig, out_stem, spec)
+    return save_figure(fig, out_stem, spec)
 
 
 def _legend_columns(groups, max_cols):
@@ -431,7 +228,7 @@ def plot_ratio_vs_rate(summary, family, k, out_stem, layout=None):
     (:data:`LAYOUTS`). Writes ``out_stem.pdf`` and ``out_stem.png``; returns
     their paths.
     """
-    spec = _layout(layout)
+    spec = layout_spec(layout)
     narrow = spec["name"] == "one_column"
     sub = _select(summary, family, k)
     title = f"{family}, k = {int(k)}: fault ratio vs prediction error rate"
@@ -440,11 +237,11 @@ def plot_ratio_vs_rate(summary, family, k, out_stem, layout=None):
     base_mask = _is_baseline(sub)
     pred = sub[~base_mask]
     base = sub[base_mask]
-    models = _error_model_order(pred["error_model"])
+    models = error_model_order(pred["error_model"])
     if not models:
         return _placeholder(out_stem, title, "no runs with predictions in this config", layout=layout)
-    pred_algs = _algorithm_order(pred["algorithm"])
-    base_algs = _algorithm_order(base["algorithm"])
+    pred_algs = algorithm_order(pred["algorithm"])
+    base_algs = algorithm_order(base["algorithm"])
     base_ratio = {a: float(base.loc[base["algorithm"] == a, "ratio"].iloc[0]) for a in base_algs}
 
     shown = list(_finite(pred["ratio"])) + list(_finite(pred["ratio_seed_max"]))
@@ -500,8 +297,8 @@ def plot_ratio_vs_rate(summary, family, k, out_stem, layout=None):
     else:
         axes_in = (spec["width"] - 0.55 - 0.45) / len(models) - 0.1
 
-    with matplotlib.rc_context(_rc(spec)):
-        fig = _new_figure(spec["width"], height)
+    with matplotlib.rc_context(rc(spec)):
+        fig = new_figure(spec["width"], height)
         if narrow:
             axes = fig.subplots(len(models), 1, sharex=True, squeeze=False)[:, 0]
         else:
@@ -566,7 +363,7 @@ def plot_ratio_vs_rate(summary, family, k, out_stem, layout=None):
                 gap=1.2 * spec["small"] / axes_in,
             )
         fig.legend(handles=handles, loc="outside lower center", ncols=ncols, frameon=False)
-    return _save(fig, out_stem, spec)
+    return save_figure(fig, out_stem, spec)
 
 
 # --------------------------------------------------------------------------
@@ -660,7 +457,7 @@ def _bar_figure(summary, runs, family, k, error_model, rate, out_stem, title, re
     rows = []
     for is_base, mask in ((True, base_mask), (False, ~base_mask)):
         part = chosen[mask]
-        for alg in _algorithm_order(part["algorithm"]):
+        for alg in algorithm_order(part["algorithm"]):
             rows.append((alg, float(part.loc[part["algorithm"] == alg, "ratio"].iloc[0]), is_base))
     spread = _instance_spread(runs, family, k, error_model, rate)
     n_inst = max((len(v) for v in spread.values()), default=0)
@@ -679,8 +476,8 @@ def _bar_figure(summary, runs, family, k, error_model, rate, out_stem, title, re
     legend_rows = (len(ref_lines) + 3) if narrow else math.ceil((len(ref_lines) + 2) / 2) + 1
     height = (2.0 if narrow else 2.2) + names_in + 0.55 + legend_rows * spec["small"] * 1.45 / 72.0
 
-    with matplotlib.rc_context(_rc(spec)):
-        fig = _new_figure(spec["width"], height)
+    with matplotlib.rc_context(rc(spec)):
+        fig = new_figure(spec["width"], height)
         ax = fig.add_subplot()
         _bars(ax, rows, spread, spec)
         handles = []
@@ -714,7 +511,7 @@ def _bar_figure(summary, runs, family, k, error_model, rate, out_stem, title, re
                 dot = Line2D([], [], color="#222222", marker=".", linestyle="none", label=spread_label)
                 handles.append(dot)
         fig.legend(handles=handles, loc="outside lower center", ncols=1 if narrow else 2, frameon=False)
-    return _save(fig, out_stem, spec)
+    return save_figure(fig, out_stem, spec)
 
 
 def _choose_error_model(summary, family, k, rate):
@@ -724,7 +521,7 @@ def _choose_error_model(summary, family, k, rate):
         return None
     pred = sub[~_is_baseline(sub)]
     hit = pred[np.isclose(pred["rate"].astype(float).to_numpy(), rate, atol=1e-12)]
-    models = _error_model_order(hit["error_model"])
+    models = error_model_order(hit["error_model"])
     return models[0] if models else None
 
 
@@ -738,7 +535,7 @@ def plot_consistency(summary, runs, family, k, out_stem, layout=None):
     Writes a placeholder figure if there is no rate 0. ``layout``: see
     :data:`LAYOUTS`. Returns the paths.
     """
-    spec = _layout(layout)
+    spec = layout_spec(layout)
     title = "Consistency: perfect predictions"
     model = _choose_error_model(summary, family, k, 0.0)
     if model is None:
@@ -761,7 +558,7 @@ def plot_robustness(summary, runs, family, k, out_stem, layout=None):
     when the range is large. Writes a placeholder figure if the config has no
     flip rows at rate 1. ``layout``: see :data:`LAYOUTS`. Returns the paths.
     """
-    spec = _layout(layout)
+    spec = layout_spec(layout)
     title = "Robustness: all predictions wrong"
     sub = _select(summary, family, k)
     has = False
@@ -805,7 +602,7 @@ def plot_family(summary, runs, family, k, out_dir, layout=None):
     without data is still written, saying what is missing. Returns the six
     paths.
     """
-    _layout(layout)  # reject a bad layout before drawing anything
+    layout_spec(layout)  # reject a bad layout before drawing anything
     os.makedirs(os.fspath(out_dir), exist_ok=True)
     s_rate, s_cons, s_rob = figure_stems(family, k, out_dir)
     paths = []
@@ -859,18 +656,13 @@ def gallery_index(file_names):
 
 
 __all__ = [
-    "KNOWN_ALGORITHMS",
-    "EXTRA_COLOURS",
     "ERROR_MODELS",
-    "algorithm_colour",
-    "algorithm_marker",
-    "plot_ratio_vs_rate",
-    "plot_consistency",
-    "plot_robustness",
-    "plot_family",
-    "figure_stems",
-    "LAYOUTS",
-    "DEFAULT_LAYOUT",
     "FIGURE_BLURBS",
+    "LAYOUTS",
+    "figure_stems",
     "gallery_index",
+    "plot_consistency",
+    "plot_family",
+    "plot_ratio_vs_rate",
+    "plot_robustness",
 ]

@@ -1,11 +1,11 @@
-"""Adversarial error injection (issue #5, item 5): wrong bits placed where
-they hurt a given algorithm most, next to the random models of SPEC §2.
+"""Adversarial error injection: wrong bits placed where
+they hurt a given algorithm most, next to the random models of contract §2.
 
 The greedy search
 -----------------
 Input: an algorithm, a trace, its true bits (discard bits, or phase bits for
 ``mark_predict``), a budget ``B`` of wrong bits and a *kind* that says which
-bits may be made wrong, matching the random models of SPEC §2:
+bits may be made wrong, matching the random models of contract §2:
 
 - ``flip``: any bit (η0 and η1 both grow);
 - ``false_keep``: only true-1 bits, made 0 (only η0 grows);
@@ -24,7 +24,7 @@ of candidates) × (number of seeds) runs of the algorithm.
 It is a heuristic lower bound on the worst case, not the worst case itself:
 greedy can miss placements whose bits only hurt together. It is compared
 with the random models *at the same number of wrong bits*: conditioned on
-``η0 + η1 = b`` wrong bits, each random model of SPEC §2 is a uniformly random
+``η0 + η1 = b`` wrong bits, each random model of contract §2 is a uniformly random
 set of ``b`` eligible positions (bits are independent and equally likely to
 go wrong), which :func:`random_placement_costs` samples.
 """
@@ -35,13 +35,11 @@ import math
 import numpy as np
 import pandas as pd
 
-from .algorithms import parse_algorithm
-from .bounds import upper_bound
-from .experiment import derive_seed
-from .kernels.lfd import next_occurrences
-from .kernels.phases import k_phases_kernel, phase_bits_kernel
-from .simulate import run_parsed
-from .truth import run_lfd
+from succinct_paging.algorithms import parse_algorithm, upper_bound
+from succinct_paging.bounds import robust_budget
+from succinct_paging.seeds import derive_seed
+from succinct_paging.simulation import run_parsed
+from succinct_paging.truth import setup_instance
 
 KINDS = ("flip", "false_keep", "false_discard")
 
@@ -68,7 +66,7 @@ class _Runner:
         self.n_pages = int(self.pages.max()) + 1 if len(self.pages) else 0
         self.k = max(1, min(int(k), self.n_pages))
         self.seeds = list(seeds) if self.alg.randomized else list(seeds)[:1]
-        self.budget = max(1, int(round(budget_factor * k)))
+        self.budget = robust_budget(budget_factor, k)
         self.switch_factor = float(switch_factor)
 
     def cost(self, bits):
@@ -82,15 +80,9 @@ class _Runner:
 def true_bits(algorithm, pages, k):
     """``(opt, truth, n_phases)``: OPT and the true bits of the kind
     ``algorithm`` reads (discard, or phase for phase-bit algorithms)."""
-    pages = np.ascontiguousarray(pages, dtype=np.int64)
-    n_pages = int(pages.max()) + 1 if len(pages) else 0
-    kk = max(1, min(int(k), n_pages))
-    opt, discard = run_lfd(pages, n_pages, kk)
-    phases = k_phases_kernel(pages, kk, n_pages)
-    n_phases = int(phases[-1]) + 1 if len(pages) else 0
-    if parse_algorithm(algorithm).prediction == "phase":
-        return opt, phase_bits_kernel(pages, phases, next_occurrences(pages, n_pages)), n_phases
-    return opt, discard, n_phases
+    inst = setup_instance(pages, k)
+    kind = "phase" if parse_algorithm(algorithm).prediction == "phase" else "discard"
+    return inst.opt, inst.bits(kind), inst.n_phases
 
 
 def greedy_placement(algorithm, pages, k, truth, budget, kind="flip", seeds=(0,), max_candidates=None,
@@ -204,14 +196,14 @@ def adversarial_table(family, traces, k, algorithms, budgets, kinds=KINDS, seeds
     ``adversarial`` (see :func:`adversarial_curve`; ``source`` says whether
     greedy or a random placement was worse) or ``random`` (mean over the
     random model's placements; η0, η1 are means). ``faults`` is a mean over
-    ``seeds`` for randomized algorithms; ``bound`` is the SPEC §3 bound at the
+    ``seeds`` for randomized algorithms; ``bound`` is the contract §3 bound at the
     row's η (NaN where none)."""
     rows = []
     for instance, pages in traces:
         for name in algorithms:
             alg = parse_algorithm(name)
             opt, truth, n_phases = true_bits(alg.id, pages, k)
-            budget = max(1, int(round(budget_factor * k)))
+            budget = robust_budget(budget_factor, k)
             for kind in kinds:
                 sd = derive_seed(master_seed, "adversarial", family, instance, k, alg.id, kind)
                 curve = adversarial_curve(alg.id, pages, k, truth, budgets, kind, seeds, samples,
@@ -229,57 +221,3 @@ def adversarial_table(family, traces, k, algorithms, budgets, kinds=KINDS, seeds
     df = pd.DataFrame(rows, columns=["trace_family", "instance", "n", "k", "algorithm", "kind", "model",
                                      "source", "wrong_bits", "eta0", "eta1", "faults", "opt", "bound"])
     return df.astype({"eta0": "float64", "eta1": "float64", "faults": "float64", "bound": "float64"})
-
-
-# ---------------------------------------------------------------- figure
-
-_KIND_COLOUR = {"flip": "#7f7f7f", "false_keep": "#1f77b4", "false_discard": "#d62728"}
-_KIND_TEXT = {"flip": "flip (any bit)", "false_keep": "false keep (η0)", "false_discard": "false discard (η1)"}
-
-
-def plot_adversarial(df, family, k, out_stem, width=6.9):
-    """Extra faults (Σ over instances of cost − OPT) against the number of
-    wrong bits, one panel per algorithm: greedy adversary (solid) and the
-    random model at the same number of wrong bits (dashed) for each kind, and
-    the SPEC §3 bound at the adversary's η (dotted). Writes PDF and PNG."""
-    from matplotlib.figure import Figure
-
-    from .arrivals_experiment import _RC
-    from .plots import save_figure
-    import matplotlib
-
-    d = df[(df["trace_family"].astype(str) == str(family)) & (df["k"] == int(k))]
-    algs = list(dict.fromkeys(d["algorithm"]))
-    cols = min(3, max(1, len(algs)))
-    rows_n = max(1, math.ceil(len(algs) / cols))
-    with matplotlib.rc_context(_RC):
-        fig = Figure(figsize=(width, 0.36 * width * rows_n + 0.5), layout="constrained")
-        axes = np.atleast_1d(fig.subplots(rows_n, cols, squeeze=False)).ravel()
-        for ax, alg in zip(axes, algs):
-            a = d[d["algorithm"] == alg]
-            lo, hi = 0.0, 1.0
-            for kind in [x for x in KINDS if x in set(a["kind"])]:
-                for model, ls in (("adversarial", "-"), ("random", "--")):
-                    rows = a[(a["kind"] == kind) & (a["model"] == model)]
-                    g = rows.groupby("wrong_bits")
-                    extra = g["faults"].sum() - g["opt"].sum()
-                    ax.plot(extra.index, extra.values, ls=ls, marker="o" if model == "adversarial" else None,
-                            color=_KIND_COLOUR[kind], label=f"{_KIND_TEXT[kind]}, {model}")
-                    if len(extra):
-                        lo, hi = min(lo, float(extra.min())), max(hi, float(extra.max()))
-                    if model == "adversarial" and rows["bound"].notna().all() and len(rows):
-                        bound = g["bound"].sum() - g["opt"].sum()
-                        ax.plot(bound.index, bound.values, ls=":", color=_KIND_COLOUR[kind], lw=0.9)
-            ax.set_ylim(lo - 0.05 * (hi - lo), hi + 0.25 * (hi - lo))  # bounds may leave the top
-            ax.set_title(alg, loc="left")
-            ax.set_xlabel("wrong bits")
-            ax.set_ylabel("Σ (faults − OPT)")
-        for ax in axes[len(algs):]:
-            ax.set_visible(False)
-        if algs:
-            handles, labels = axes[0].get_legend_handles_labels()
-            fig.legend(handles, labels, ncols=3, frameon=False, loc="outside lower center")
-        fig.suptitle(f"{family}, k = {k}: greedy adversarial wrong bits (solid) vs random wrong bits (dashed) "
-                     "at the same number; dotted: SPEC §3 bound at the adversary's η",
-                     fontsize=_RC["font.size"], wrap=True)
-        return save_figure(fig, out_stem, _RC)

@@ -1,4 +1,5 @@
-"""Building blocks shared by the numba kernels (SPEC §3).
+"""Building blocks shared by the numba kernels (contract §3), and the flags
+of the kernel contract.
 
 Everything here works on preallocated integer arrays indexed by dense page
 ids, so that every operation is O(1) and no Python object enters a kernel:
@@ -26,15 +27,21 @@ Performance notes (why the code looks the way it does):
 - Lists have one sentinel row per list (row ``n_pages + list``), so linking
   and unlinking need no branches for empty lists or list ends.
 
-numba's on-disk cache (``cache=True``) is keyed on the kernel's own source
-file only; importing :mod:`succinct_paging.kernels` gives all kernel modules
-the newest modification time among them, so an edit here recompiles them.
+The helpers are inlined into kernels of other modules, so numba's cache of
+a kernel is keyed on the content of every module here (see
+:mod:`succinct_paging.kernels`): an edit here recompiles them all.
 """
 
 import numpy as np
 from numba import njit
 
+#: ``evicted[t]`` of a step that evicted nothing; "no page" in every array.
 NO_PAGE = -1
+
+#: Bits of ``flags[t]`` (kernel contract, see :mod:`succinct_paging.kernels`):
+#: the request was a fault; the requested page is not cached after the step.
+FAULT = np.uint8(1)
+DROPPED = np.uint8(2)
 
 #: Page ids and request indices are stored as int32 inside the kernels.
 MAX_SIZE = 2**31 - 64

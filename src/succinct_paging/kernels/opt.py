@@ -1,11 +1,10 @@
-"""LFD / Belady (SPEC §1.1) with discard bits (SPEC §1.2), and next occurrences."""
+"""LFD / Belady (contract §1.1) with discard bits (contract §1.2), and next occurrences."""
 
 import numpy as np
 from numba import njit
 from numba.cpython.unsafe.numbers import leading_zeros
 
-from ._common import NO_PAGE, check_sizes
-from .classic import FAULT
+from .structures import FAULT, NO_PAGE, check_sizes
 
 
 @njit(cache=True)
@@ -130,7 +129,7 @@ def _hash_take(hkeys, hpages, hbits, key):
 
 
 @njit(cache=True)
-def lfd_kernel(pages, nxt, k, n_pages, discard, flags, evicted):
+def opt_kernel(pages, nxt, k, n_pages, discard, flags, evicted):
     """Run LFD; write the true discard bits into ``discard``; return OPT.
 
     Each cached page has a key: the time of its next request, or
@@ -145,7 +144,7 @@ def lfd_kernel(pages, nxt, k, n_pages, discard, flags, evicted):
     the cost hardly depends on k.
 
     ``discard[t]`` = 1 iff LFD evicts ``pages[t]`` before its next request or
-    it has none (§1.2). ``flags``/``evicted``: as in :mod:`.classic`.
+    it has none (§1.2). ``flags``/``evicted``: as in the kernel contract.
     """
     n = pages.shape[0]
     check_sizes(n, n_pages)
@@ -193,3 +192,11 @@ def lfd_kernel(pages, nxt, k, n_pages, discard, flags, evicted):
             _bitset_add(words, off, n + (n_pages - 1 - p))
         last_req[p] = t
     return faults
+
+
+@njit(cache=True)
+def opt_contract_kernel(pages, bits, k, n_pages, rng, flags, evicted):
+    """OPT (LFD) under the kernel contract (``bits`` and ``rng`` unused):
+    the registry's kernel of ``opt``. O(n log_64(n + N))."""
+    discard = np.empty(pages.shape[0], dtype=np.uint8)
+    return opt_kernel(pages, next_occurrences(pages, n_pages), k, n_pages, discard, flags, evicted)

@@ -1,6 +1,6 @@
 """The price of robustness: worst-case predicted bits for ``followbits_robust``.
 
-SPEC §3.3: ``followbits_robust`` (FOLLOWBITS with a fault budget per k-phase)
+contract §3.3: ``followbits_robust`` (FOLLOWBITS with a fault budget per k-phase)
 is *not* (1, k−1, 1)-competitive. How much must β or γ grow before no
 violation can be found? For one request sequence, the worst bit vector is
 found exactly by a dynamic programme over the algorithm's states
@@ -29,7 +29,7 @@ per state and per value j of the other error count, the largest
 count. The worst case for a given γ (or β) is then a maximum over j.
 Cost: O(n · S · n) for S reachable states (S ≤ C(N, k)·2^k·(budget+2)).
 
-Run ``python -m succinct_paging.robust_search --help`` (or the workflow's
+Run ``python -m succinct_paging.proofs.robust_search --help`` (or the workflow's
 ``robust_search`` rule) to regenerate the table.
 """
 
@@ -43,17 +43,18 @@ from numba import njit
 from numba import types as nbtypes
 from numba.typed import Dict
 
-from .kernels.phases import k_phases_kernel
-from .simulate import simulate
-from .store import atomic_path
-from .truth import discard_bits
+from succinct_paging.errors import count_errors
+from succinct_paging.kernels.phases import k_phases_kernel
+from succinct_paging.simulation import simulate
+from succinct_paging.store import atomic_path
+from succinct_paging.truth import discard_bits
 
 _NEG = -(10**9)
 _PAGE_BITS = 28  # cached-page mask and bit mask take 28 bits each
 _MAX_PAGES = _PAGE_BITS
 
-#: SPEC §3.3 counterexamples: (k, budget, pages, bits).
-SPEC_COUNTEREXAMPLES = (
+#: contract §3.3 counterexamples: (k, budget, pages, bits).
+CONTRACT_COUNTEREXAMPLES = (
     (4, 4,
      [0, 1, 0, 2, 2, 0, 0, 3, 1, 3, 1, 1, 0, 4, 1, 5, 0, 3, 6, 5, 2, 2, 2, 6, 0, 4,
       1, 1, 5, 1, 0, 4, 0, 5, 3, 0, 1],
@@ -120,7 +121,7 @@ def _dp(pages, tau, k, budget, n_pages, index_eta1, weight, forced):
     η0 (weight on η1) otherwise. ``forced[t]`` in {0, 1} fixes bit t, -1
     leaves it free. Returns ``best[j]`` (``_NEG`` where unreachable), or an
     array whose first entry is ``-2**62`` if the robust mode ever found no
-    unmarked page (which SPEC §3.3 says cannot happen).
+    unmarked page (which contract §3.3 says cannot happen).
     """
     n = pages.shape[0]
     width = n + 1
@@ -282,8 +283,7 @@ def check_witness(pages, bits, k, budget):
     opt, tau = discard_bits(pages, k)
     bits = np.asarray(bits, dtype=np.uint8)
     cost = simulate("followbits_robust", pages, k, bits, budget=budget)
-    eta0 = int(np.count_nonzero((bits == 0) & (tau == 1)))
-    eta1 = int(np.count_nonzero((bits == 1) & (tau == 0)))
+    eta0, eta1 = count_errors(bits, tau)
     return int(cost), int(opt), eta0, eta1
 
 
@@ -292,7 +292,7 @@ def check_witness(pages, bits, k, budget):
 
 def random_sequence(rng, k, min_len, max_len):
     """Uniform or 'sticky' (repeat the previous page with prob. 0.4) random
-    sequence over k+1 … k+3 pages (the SPEC §3.3 counterexamples use k+2
+    sequence over k+1 … k+3 pages (the contract §3.3 counterexamples use k+2
     and k+3)."""
     n = int(rng.integers(min_len, max_len + 1))
     n_pages = int(rng.integers(k + 1, k + 4))
@@ -306,7 +306,7 @@ def random_sequence(rng, k, min_len, max_len):
 
 def structured_sequences(k, budget, max_len):
     """Hand-made families: scans of k+1 and k+2 pages, scans with each page
-    repeated, two working sets sharing k−1 pages, and the SPEC §3.3
+    repeated, two working sets sharing k−1 pages, and the contract §3.3
     counterexample for this k and budget (if any), cut to ``max_len``."""
     out = []
     for m in (k + 1, k + 2):
@@ -318,7 +318,7 @@ def structured_sequences(k, budget, max_len):
     while len(ws) < max_len:
         ws += a + a[::-1] + b + b[::-1]
     out.append(np.array(ws[:max_len]))
-    for kk, bb, pages, _ in SPEC_COUNTEREXAMPLES:
+    for kk, bb, pages, _ in CONTRACT_COUNTEREXAMPLES:
         if kk == k and bb == budget:
             out.append(np.array(pages[:max_len]))
     return [np.asarray(s, dtype=np.int64) for s in out]
@@ -489,7 +489,7 @@ def render_markdown(df):
 
 
 def main(argv=None):
-    ap = argparse.ArgumentParser(prog="python -m succinct_paging.robust_search",
+    ap = argparse.ArgumentParser(prog="python -m succinct_paging.proofs.robust_search",
                                  description=__doc__.split("\n\n")[0])
     ap.add_argument("--ks", type=int, nargs="+", default=[2, 3, 4, 5])
     ap.add_argument("--budget-factors", type=float, nargs="+", default=[1, 2, 4])

@@ -1,12 +1,11 @@
-"""``simulate``: run one algorithm of SPEC §3 on one trace."""
+"""``simulate``: run one registered algorithm (contract §3, §7) on one trace."""
 
 import numpy as np
 
-from .algorithms import REGISTRY, parse_algorithm
-from .kernels._common import new_rng
-from .kernels.combine import combine_kernel
-from .truth import run_lfd
-from .validate import as_bits, as_budget, as_cache_size, as_pages, as_predictions, as_seed
+from succinct_paging.algorithms import REGISTRY, parse_algorithm
+from succinct_paging.kernels.structures import new_rng
+from succinct_paging.kernels.combine import combine_kernel
+from succinct_paging.validate import as_bits, as_budget, as_cache_size, as_pages, as_predictions, as_seed
 
 _EMPTY_FLAGS = np.empty(0, dtype=np.uint8)
 _EMPTY_EVICTED = np.empty(0, dtype=np.int64)
@@ -19,7 +18,7 @@ def simulate(algorithm, pages, k, bits=None, seed=0, predictions=None, *, budget
     Parameters
     ----------
     algorithm : str
-        A SPEC §3 or §7 id (``succinct_paging.ALGORITHMS``) or ``combine(A,B)``.
+        A contract §3 or §7 id (``succinct_paging.ALGORITHMS``) or ``combine(A,B)``.
     pages : 1-D integer array
         Page ids (non-negative); remapped densely if sparse.
     k : int >= 1
@@ -31,7 +30,7 @@ def simulate(algorithm, pages, k, bits=None, seed=0, predictions=None, *, budget
         Seed of randomized algorithms (same seed, same result). In
         ``combine(A,B)``, A runs with ``2*seed`` and B with ``2*seed+1``.
     predictions : 1-D float array of the same length, optional
-        Predicted next-arrival times (SPEC §7; ``next_arrivals``,
+        Predicted next-arrival times (contract §7; ``next_arrivals``,
         ``noisy_arrivals``); required by ``blind_oracle``,
         ``predictive_marker`` and ``lmarker``, ignored by the others.
     budget : int >= 1, optional
@@ -47,7 +46,7 @@ def simulate(algorithm, pages, k, bits=None, seed=0, predictions=None, *, budget
     Notes
     -----
     O(n) for every algorithm except ``opt`` (O(n log_64(n + N))) and the
-    SPEC §7 ones (O(n log k)); ``combine`` runs both parts, then replays the
+    contract §7 ones (O(n log k)); ``combine`` runs both parts, then replays the
     followed one. Raises ValueError naming the offending argument.
     """
     parsed = parse_algorithm(algorithm)
@@ -78,17 +77,13 @@ def run_parsed(parsed, pages, bits, k, n_pages, seed, budget, switch_factor, *, 
 
 def run_kernel(alg_id, pages, bits, k, n_pages, seed, budget,
                flags=_EMPTY_FLAGS, evicted=_EMPTY_EVICTED, *, predictions=None):
-    """Faults of base algorithm ``alg_id`` on validated input (no checks;
-    ``predictions``: float64 next-arrival predictions, for kind "arrivals")."""
-    if alg_id == "opt":
-        return run_lfd(pages, n_pages, k, flags, evicted)[0]
-    kernel = REGISTRY[alg_id].kernel
-    rng = new_rng(seed)
-    if REGISTRY[alg_id].prediction == "arrivals":
-        return int(kernel(pages, bits, k, n_pages, rng, flags, evicted, predictions))
-    if alg_id == "followbits_robust":
-        return int(kernel(pages, bits, k, n_pages, rng, flags, evicted, budget))
-    return int(kernel(pages, bits, k, n_pages, rng, flags, evicted))
+    """Faults of base algorithm ``alg_id`` on validated input (no checks):
+    calls its registry kernel under the kernel contract, passing the extra
+    arguments its entry lists (``budget``, ``predictions``)."""
+    entry = REGISTRY[alg_id]
+    extra = {"budget": budget, "predictions": predictions}
+    args = [extra[name] for name in entry.params]
+    return int(entry.load_kernel()(pages, bits, k, n_pages, new_rng(seed), flags, evicted, *args))
 
 
 def run_combine(parts, pages, bits, k, n_pages, seed, budget, switch_factor, *, predictions=None):

@@ -1,4 +1,4 @@
-"""Per-family aggregation of the runs table (SPEC §6).
+"""Per-family aggregation of the runs table (contract §6).
 
 A trace family's ratio is the *pooled* ratio Σ faults / Σ OPT over its
 instances and seeds, never the mean of per-instance ratios: the mean is
@@ -11,6 +11,7 @@ Pure pandas; no simulation and no plotting here.
 import numpy as np
 import pandas as pd
 
+from succinct_paging.algorithms import display_order
 from succinct_paging.errors import ERROR_MODELS
 from succinct_paging.store import atomic_path
 
@@ -54,7 +55,7 @@ def _pooled(faults, opt):
 
 
 def family_ratios(runs):
-    """Aggregate a runs table (SPEC §6) into one row per family setting.
+    """Aggregate a runs table (contract §6) into one row per family setting.
 
     Parameters
     ----------
@@ -256,7 +257,7 @@ def latex_table(summary, family, k, error_model=None):
         per algorithm: those using predictions first, one column per error
         rate of ``error_model``; then, under a ``\\midrule``, the
         prediction-free algorithms, whose single ratio spans all columns.
-        Values are Σ faults / Σ OPT over instances and seeds (SPEC §6).
+        Values are Σ faults / Σ OPT over instances and seeds (contract §6).
         Caption and ``\\label{tab:summary-<family>-k<k>}`` are included.
         Deterministic: the same summary gives the same bytes.
     """
@@ -279,9 +280,7 @@ def latex_table(summary, family, k, error_model=None):
 
     def order(frame):
         # Configured (first-seen) order would depend on the CSV; use the ids' order.
-        from succinct_paging.plots import _algorithm_order  # local: plots imports this module
-
-        return _algorithm_order(frame["algorithm"].astype(str))
+        return display_order(frame["algorithm"].astype(str))
 
     lines = []
     for alg in order(pred):

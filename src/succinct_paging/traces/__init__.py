@@ -1,0 +1,23 @@
+"""Request traces (contract §5): the user's files, the offline mirror of the
+real families, synthetic generators, and rebuilding the mirror from the public
+sources. One module per concern; the names users need are re-exported here."""
+
+from succinct_paging.traces.checksums import (
+    CHECKSUM_FILE,
+    read_checksums,
+    sha256_file,
+    verify_mirror_file,
+    write_checksums,
+)
+from succinct_paging.traces.errors import FetchError, TraceError
+from succinct_paging.traces.fetch import SOURCE_URLS, cut_brightkite, cut_citibike, fetch_and_cut, fetch_sources
+from succinct_paging.traces.files import load_trace_folder, read_trace, remap
+from succinct_paging.traces.mirror import REAL_FAMILIES, RealFamily, list_instances, load_real_family, real_family
+from succinct_paging.traces.synthetic import SYNTHETIC, generate, loop, uniform, working_set, zipf
+
+__all__ = [
+    "CHECKSUM_FILE", "FetchError", "REAL_FAMILIES", "RealFamily", "SOURCE_URLS", "SYNTHETIC", "TraceError",
+    "cut_brightkite", "cut_citibike", "fetch_and_cut", "fetch_sources", "generate", "list_instances",
+    "load_real_family", "load_trace_folder", "loop", "read_checksums", "read_trace", "real_family", "remap",
+    "sha256_file", "uniform", "verify_mirror_file", "working_set", "write_checksums", "zipf",
+]

@@ -1,0 +1,11 @@
+"""Errors about trace files and sources."""
+
+class TraceError(ValueError):
+    """A trace, checksum or source file is missing, malformed or corrupt.
+
+    The message always names the file, and the 1-based line where relevant.
+    """
+
+
+class FetchError(RuntimeError):
+    """A public source could not be downloaded (e.g. no network)."""
