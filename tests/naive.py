@@ -27,13 +27,13 @@ def _next_request(pages, t, q):
     return INF
 
 
-def _lfd_victim(pages, t, cache):
+def _opt_victim(pages, t, cache):
     """LFD choice (contract §1.1): furthest next request; ties (only among pages
     never requested again) go to the smallest page id."""
     return max(cache, key=lambda q: (_next_request(pages, t, q), -q))
 
 
-def naive_lfd(pages, k):
+def naive_opt(pages, k):
     """Run LFD (contract §1.1) and derive the discard bits (contract §1.2).
 
     Returns ``(faults, bits)`` with ``bits[t] = 1`` iff ``pages[t]`` is never
@@ -48,7 +48,7 @@ def naive_lfd(pages, k):
             continue
         faults += 1
         if len(cache) == k:
-            q = _lfd_victim(pages, t, cache)
+            q = _opt_victim(pages, t, cache)
             cache.remove(q)
             evictions.append((t, q))
         cache.add(p)
@@ -193,7 +193,7 @@ class _Opt(_Paging):
     """LFD (contract §1.1)."""
 
     def victim(self, t, p):
-        return _lfd_victim(self.pages, t, self.cache)
+        return _opt_victim(self.pages, t, self.cache)
 
 
 class _Lru(_Paging):

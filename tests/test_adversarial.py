@@ -15,7 +15,7 @@ import itertools
 import numpy as np
 import pytest
 
-from naive import naive_lfd, naive_phase_bits, naive_simulate
+from naive import naive_opt, naive_phase_bits, naive_simulate
 from succinct_paging.experiments.adversarial import (
     KINDS,
     _Runner,
@@ -111,7 +111,7 @@ def _naive_greedy(alg, pages, k, truth, budget, kind):
 def test_greedy_matches_reference(alg):
     for pages, k in _small_cases(30, seed=7):
         pl = pages.tolist()
-        truth = np.array(naive_lfd(pl, k)[1], dtype=np.uint8)
+        truth = np.array(naive_opt(pl, k)[1], dtype=np.uint8)
         assert np.array_equal(truth, true_bits(alg, pages, k)[1])
         for kind in KINDS:
             got = [c for _, _, c in greedy_placement(alg, pages, k, truth, 4, kind)]

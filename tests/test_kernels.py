@@ -30,7 +30,7 @@ from naive import (
     _Paging,
     exact_distribution,
     expectation,
-    naive_lfd,
+    naive_opt,
     naive_phase_bits,
     naive_simulate,
 )
@@ -78,7 +78,7 @@ def _needs_phase_bits(alg):
 
 def truth_bits(alg, pages, k):
     """Perfect bits of the kind ``alg`` reads (reference computation)."""
-    return naive_phase_bits(pages, k) if _needs_phase_bits(alg) else naive_lfd(pages, k)[1]
+    return naive_phase_bits(pages, k) if _needs_phase_bits(alg) else naive_opt(pages, k)[1]
 
 
 # --------------------------------------------------------------- instances
@@ -93,7 +93,7 @@ def instances(draw, max_k=5, max_len=50):
     if bit_kind == "random":
         bits = draw(st.lists(st.integers(0, 1), min_size=len(pages), max_size=len(pages)))
     else:
-        truth = naive_lfd(pages, k)[1]
+        truth = naive_opt(pages, k)[1]
         if bit_kind == "perfect":
             bits = truth
         else:
@@ -548,7 +548,7 @@ def test_mark_predict_perfect_phase_bits_within_two_opt():
                                       max_leaves=5000)
         except OverflowError:
             continue
-        assert expectation(dist) <= 2 * naive_lfd(pages, k)[0] + 1e-9
+        assert expectation(dist) <= 2 * naive_opt(pages, k)[0] + 1e-9
         checked += 1
     assert checked >= 10
 

@@ -13,7 +13,7 @@ from naive import (
     canonical_sequences,
     naive_eta,
     naive_k_phases,
-    naive_lfd,
+    naive_opt,
     naive_phase_bits,
 )
 
@@ -61,14 +61,14 @@ def test_enumeration_is_complete():
 def test_lfd_equals_brute_force_on_all_short_sequences():
     """contract §1.1: LFD is optimal (checks the reference against the DP)."""
     for k, pages in SHORT_CASES:
-        assert naive_lfd(pages, k)[0] == brute_force_opt(pages, k), (pages, k)
+        assert naive_opt(pages, k)[0] == brute_force_opt(pages, k), (pages, k)
 
 
 def test_discard_bits_match_reference_on_all_short_sequences():
     """contract §1.2: ``sp.discard_bits`` = naive LFD faults and bits."""
     for k, pages in SHORT_CASES:
         opt, bits = sp.discard_bits(_arr(pages), k)
-        ref_opt, ref_bits = naive_lfd(pages, k)
+        ref_opt, ref_bits = naive_opt(pages, k)
         assert int(opt) == ref_opt, (pages, k)
         assert np.asarray(bits).tolist() == ref_bits, (pages, k)
 
@@ -85,7 +85,7 @@ def test_discard_bits_types():
 @given(pages=traces, k=st.integers(1, 5))
 def test_discard_bits_match_reference_random(pages, k):
     opt, bits = sp.discard_bits(_arr(pages), k)
-    ref_opt, ref_bits = naive_lfd(pages, k)
+    ref_opt, ref_bits = naive_opt(pages, k)
     assert int(opt) == ref_opt
     assert np.asarray(bits).tolist() == ref_bits
 
@@ -94,7 +94,7 @@ def test_discard_bits_match_reference_random(pages, k):
 @given(pages=sparse_traces, k=st.integers(1, 4))
 def test_discard_bits_sparse_ids(pages, k):
     opt, bits = sp.discard_bits(_arr(pages), k)
-    ref_opt, ref_bits = naive_lfd(pages, k)
+    ref_opt, ref_bits = naive_opt(pages, k)
     assert int(opt) == ref_opt
     assert np.asarray(bits).tolist() == ref_bits
 

@@ -24,6 +24,13 @@ Every algorithm kernel (the ``kernel`` of a registry entry in
 - Per-page state is int32, so ``n`` and ``n_pages`` must be below
   ``2**31 - 64`` (checked: ValueError).
 
+Each kernel writes its records inline (``if record: flags[t] = …``) rather
+than through a shared inlined helper: a ``record_step`` helper with
+``inline="always"`` made FIFO 2.4–3.0× and LRU 1.3–2.2× slower (measured
+old vs new in one process, interleaved, Zipf 10^6 requests, k = 10^2 and
+10^4), since the call evaluates its arguments even when recording is off
+and breaks FIFO's branch-free loop.
+
 Kernels trust their inputs: :func:`succinct_paging.simulate` and
 :mod:`succinct_paging.truth` validate them first (numba checks no bounds).
 Kernels that are not algorithms have their own signatures, stated in their
