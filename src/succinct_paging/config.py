@@ -17,7 +17,7 @@ import jsonschema
 import numpy as np
 import yaml
 
-from succinct_paging.algorithms import ALGORITHMS, display_order, parse_algorithm
+from succinct_paging.algorithms import ALGORITHMS, REGISTRY, parse_algorithm
 from succinct_paging.validate import MAX_SEED
 
 SYNTHETIC_PARAMS = {
@@ -174,7 +174,7 @@ def check_config(config, schema_path, repo_root):
                 raise ConfigError(f"config key {key}[{i}]: {r!r} is not a number in [0, 1]")
     # Job params hold these lists; one canonical order, so that reordering
     # them in the config reruns nothing (every table is sorted anyway).
-    config["algorithms"] = display_order(_canonical_algorithms(
+    config["algorithms"] = _canonical_order(_canonical_algorithms(
         config["algorithms"], "algorithms",
         lambda a: "reads next-arrival predictions (contract §7), which the error models of this list do not "
                   "make; list it under arrivals.algorithms" if a.prediction == "arrivals" else None))
@@ -311,6 +311,15 @@ def _check_adversarial(config):
     section["algorithms"] = _canonical_algorithms(
         section["algorithms"], "adversarial.algorithms",
         lambda a: "reads no bits; wrong bits cannot hurt it" if a.prediction not in ("discard", "phase") else None)
+
+
+def _canonical_order(ids):
+    """Canonical ids in one order whatever the config's: base ids in registry
+    order, then each ``combine(A,B)`` by the registry ranks of A and B (the
+    order the shipped configs use, so their job params do not change)."""
+    rank = {a: i for i, a in enumerate(REGISTRY)}
+    return sorted(ids, key=lambda a: (len(parse_algorithm(a).parts) > 1,
+                                      [rank[p] for p in parse_algorithm(a).parts]))
 
 
 def _canonical_algorithms(ids, key, reject=None):
