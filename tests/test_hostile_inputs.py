@@ -29,7 +29,7 @@ from succinct_paging.algorithms import upper_bound
 from succinct_paging.bounds import harmonic
 from succinct_paging.config import PERIODIC_REPEATS, ConfigError, check_config, check_config_file
 from succinct_paging.validate import MAX_K, MAX_SEED
-from test_reliability import check_interrupted_state, check_resumed, digests, interrupt, outputs
+from test_reliability import check_interrupted_state, check_resumed, digests, interrupt, marked_incomplete, outputs
 
 ROOT = Path(__file__).resolve().parents[1]
 SCHEMA = ROOT / "workflow" / "schemas" / "config.schema.yaml"
@@ -431,6 +431,9 @@ def test_readme_command_resumes_after_ctrl_c(reference_run, synthetic_config, tm
     reference = outputs(reference_run)
     interrupt(tmp_path, synthetic_config, signal.SIGINT)
     finished = check_interrupted_state(tmp_path, reference)
+    if marked_incomplete(tmp_path):  # the usual case (jobs were running): why the README adds the flag
+        plain = run_snakemake(tmp_path, synthetic_config, "-n", "--cores", "2", *TABLES)
+        assert plain.returncode != 0 and "IncompleteFilesException" in plain.stdout + plain.stderr
     args = readme_resume_command()
     args[args.index("--cores") + 1] = "2"
     proc = run_snakemake(tmp_path, synthetic_config, *args, *TABLES)
