@@ -4,16 +4,21 @@
 ``workflow/schemas/config.schema.yaml`` (filling its defaults) and then the
 checks a schema cannot express. Every error is a :class:`ConfigError` whose
 message names the key, the bad value and what is allowed, so a bad config is
-rejected before any job runs.
+rejected before any job runs. :func:`check_config_file` catches what YAML
+silently changes before the schema sees it (a repeated key, ``010`` read as
+8). Limits (k, seeds, sizes) are documented in config/README.md.
 """
 
 import math
-from pathlib import Path
+import re
+from pathlib import Path, PurePosixPath
 
 import jsonschema
+import numpy as np
 import yaml
 
-from succinct_paging.algorithms import ALGORITHMS, parse_algorithm
+from succinct_paging.algorithms import ALGORITHMS, REGISTRY, parse_algorithm
+from succinct_paging.validate import MAX_SEED
 
 SYNTHETIC_PARAMS = {
     "uniform": ("n_pages",),
@@ -22,6 +27,12 @@ SYNTHETIC_PARAMS = {
     "working_set": ("n_pages", "set_size", "switch_prob"),
 }
 REAL_FAMILIES = ("brightkite", "citibike")
+
+#: Snakemake takes a wildcard value that ends in a block repeated this many
+#: times for a runaway recursion (PeriodicWildcardError, snakemake.io's
+#: PeriodicityDetector), so a family name may not end like that.
+PERIODIC_REPEATS = 20
+_PERIODIC = re.compile(rf"(.+?)\1{{{PERIODIC_REPEATS - 1},}}\Z", re.DOTALL)
 
 
 class ConfigError(ValueError):
@@ -73,11 +84,26 @@ def _allowed_range(schema):
     """Human form of a numeric schema's bounds: 'an integer >= 1', 'a number in [0, 1]'."""
     kind = "an integer" if schema.get("type") == "integer" else "a number"
     lo, xlo, hi = schema.get("minimum"), schema.get("exclusiveMinimum"), schema.get("maximum")
+    if hi == MAX_SEED:
+        hi = f"{MAX_SEED} (2**63 - 1)"
     if lo is not None and hi is not None:
         return f"{kind} in [{lo}, {hi}]"
     parts = [f">= {lo}" if lo is not None else None, f"> {xlo}" if xlo is not None else None,
              f"<= {hi}" if hi is not None else None]
     return f"{kind} " + " and ".join(p for p in parts if p)
+
+
+def _number_spelling(text, integer):
+    """How to write the number that the string ``text`` spells so that YAML
+    reads a number ('1e-3' -> '0.001'), or None if it spells no finite number
+    (or, with ``integer``, no integer)."""
+    try:
+        value = float(text)
+    except ValueError:
+        return None
+    if not math.isfinite(value) or (integer and not value.is_integer()):
+        return None
+    return str(int(value)) if value.is_integer() else np.format_float_positional(value, trim="-")
 
 
 def _duplicate(items):
@@ -113,11 +139,21 @@ def _schema_message(err):
     if v == "type":
         if expected == "integer" and isinstance(value, float) and value.is_integer():
             return f"config key {key}: {value!r} is not an integer; write {int(value)}"
+        spelling = _number_spelling(value, expected == "integer") if isinstance(value, str) else None
+        if expected in ("integer", "number") and spelling is not None:
+            why = ("YAML reads exponent notation without a decimal point as text"
+                   if re.fullmatch(r"[-+]?[0-9]+[eE][-+]?[0-9]+", value.strip()) else "it is quoted")
+            return (f"config key {key}: {value!r} is text, not {'an integer' if expected == 'integer' else 'a number'} "
+                    f"({why}); write {spelling}")
         if expected == "number" and isinstance(value, float):
             return f"config key {key}: {value!r} is not allowed; allowed: a finite number"
         return f"config key {key}: {value!r} is not of type {expected}"
     if v == "pattern":
-        return f"config key {key}: {value!r} is not an allowed name; allowed: names matching {expected}"
+        whole = expected.removeprefix("\\A").removesuffix("\\Z")
+        return (f"config key {key}: {value!r} is not an allowed name; allowed: names matching {whole} "
+                "(the whole name: no spaces or line breaks)")
+    if v == "maxLength":
+        return f"config key {key}: {value!r} is too long; allowed: at most {expected} characters"
     return f"config key {key}: {err.message}"
 
 
@@ -136,14 +172,26 @@ def check_config(config, schema_path, repo_root):
         for i, r in enumerate(config[key]):
             if isinstance(r, bool):
                 raise ConfigError(f"config key {key}[{i}]: {r!r} is not a number in [0, 1]")
-    config["algorithms"] = _canonical_algorithms(
+    # Job params hold these lists; one canonical order, so that reordering
+    # them in the config reruns nothing (every table is sorted anyway).
+    config["algorithms"] = _canonical_order(_canonical_algorithms(
         config["algorithms"], "algorithms",
         lambda a: "reads next-arrival predictions (contract §7), which the error models of this list do not "
-                  "make; list it under arrivals.algorithms" if a.prediction == "arrivals" else None)
+                  "make; list it under arrivals.algorithms" if a.prediction == "arrivals" else None))
+    config["seeds"] = sorted(config["seeds"])
+    model_order = schema["properties"]["error_models"]["items"]["enum"]
+    config["error_models"] = sorted(config["error_models"], key=model_order.index)
     needs_mirror = False
     for fam, spec in config["families"].items():
         gen = spec["generator"]
         where = f"families.{fam}"
+        periodic = _PERIODIC.search(fam)
+        if periodic:
+            raise ConfigError(
+                f"config key families: {fam!r} ends in {periodic.group(1)!r} repeated "
+                f"{len(periodic.group(0)) // len(periodic.group(1))} times; Snakemake takes a name ending in "
+                f"{PERIODIC_REPEATS} or more repeats for a runaway recursion (PeriodicWildcardError). "
+                "Allowed: names without such an ending (e.g. a shorter name)")
         if gen in SYNTHETIC_PARAMS:
             if "length" not in spec:
                 raise ConfigError(f"config key {where}.length: required for the synthetic generator {gen!r}")
@@ -172,6 +220,7 @@ def check_config(config, schema_path, repo_root):
                 if not folder.is_dir():
                     raise ConfigError(f"config key {where}.path: folder {folder} does not exist")
                 spec["path"] = str(folder)
+                _check_glob(spec["glob"], folder, f"{where}.glob")
             else:
                 needs_mirror = True
         if gen != "files" and ("path" in spec or spec.get("glob", "*.txt") != "*.txt"):
@@ -204,8 +253,14 @@ def check_config(config, schema_path, repo_root):
 def _check_lower_bounds(config):
     """Semantic checks of ``lower_bounds.algorithms``: known ids (canonical),
     deterministic, without ``opt`` (the adversaries of contract §4 adapt to the
-    algorithm's evictions)."""
+    algorithm's evictions); ``robust_search.min_length <= max_length``."""
     section = config["lower_bounds"]
+    search = section["robust_search"]
+    if search["min_length"] > search["max_length"]:
+        raise ConfigError(
+            f"config key lower_bounds.robust_search.min_length: {search['min_length']} exceeds "
+            f"lower_bounds.robust_search.max_length ({search['max_length']}); allowed: "
+            f"an integer in [1, {search['max_length']}] (or raise max_length)")
     section["algorithms"] = _canonical_algorithms(
         section["algorithms"], "lower_bounds.algorithms",
         lambda a: "cannot be played by an adaptive adversary; allowed: deterministic ids lru, fifo, "
@@ -258,6 +313,15 @@ def _check_adversarial(config):
         lambda a: "reads no bits; wrong bits cannot hurt it" if a.prediction not in ("discard", "phase") else None)
 
 
+def _canonical_order(ids):
+    """Canonical ids in one order whatever the config's: base ids in registry
+    order, then each ``combine(A,B)`` by the registry ranks of A and B (the
+    order the shipped configs use, so their job params do not change)."""
+    rank = {a: i for i, a in enumerate(REGISTRY)}
+    return sorted(ids, key=lambda a: (len(parse_algorithm(a).parts) > 1,
+                                      [rank[p] for p in parse_algorithm(a).parts]))
+
+
 def _canonical_algorithms(ids, key, reject=None):
     """The canonical ids of the algorithm list at config key ``key``, each
     listed once. ``reject(parsed)`` returns why this list cannot hold an
@@ -278,4 +342,83 @@ def _canonical_algorithms(ids, key, reject=None):
     return canonical
 
 
-__all__ = ["ALGORITHMS", "ConfigError", "check_config"]
+def _check_glob(pattern, folder, key):
+    """A ``files`` family's glob: a non-empty pattern relative to ``folder``
+    that stays inside it and matches at least one file."""
+    allowed = "a non-empty pattern relative to the family's path, without '..' (e.g. *.txt)"
+    if not pattern.strip():
+        raise ConfigError(f"config key {key}: {pattern!r} is empty; allowed: {allowed}")
+    if PurePosixPath(pattern).is_absolute() or pattern.startswith("~") or ".." in PurePosixPath(pattern).parts:
+        raise ConfigError(f"config key {key}: {pattern!r} reaches outside the folder {folder}; allowed: {allowed}")
+    if not any(p.is_file() for p in folder.glob(pattern)):
+        raise ConfigError(f"config key {key}: {pattern!r} matches no file in {folder}; allowed: {allowed} "
+                          "that matches the trace files")
+
+
+#: Plain YAML 1.1 scalars that PyYAML (and so Snakemake) reads as numbers
+#: other than the decimal ones they seem to spell: octal (010 -> 8) and base
+#: 60 (1:30 -> 90).
+_OCTAL = re.compile(r"[-+]?0[0-7_]+\Z")
+_BASE60 = re.compile(r"[-+]?[0-9][0-9_]*(:[0-5]?[0-9])+(\.[0-9_]*)?\Z")
+
+
+def _surprising_number(node):
+    """For a plain scalar that YAML reads in another base, the message part
+    'reads as ...; write ...'; else None."""
+    if not isinstance(node, yaml.ScalarNode) or node.style is not None:
+        return None
+    if node.tag == "tag:yaml.org,2002:int" and _OCTAL.match(node.value):
+        value = yaml.safe_load(node.value)
+        meant = int(node.value.replace("_", ""), 10)
+        if meant == value:  # 0, 00: the same either way
+            return None
+        return f"{node.value} reads as the octal number {value}; write {meant} (or {value} if you meant octal)"
+    if node.tag in ("tag:yaml.org,2002:int", "tag:yaml.org,2002:float") and _BASE60.match(node.value):
+        value = yaml.safe_load(node.value)
+        return (f"{node.value} reads as the base-60 number {value!r}; write {value!r}, or quote it "
+                f"(\"{node.value}\") if you meant text")
+    return None
+
+
+def check_config_file(path):
+    """Reject what YAML silently changes in the config file ``path``: a key
+    given twice in one mapping (YAML keeps the last value) and plain numbers
+    that YAML 1.1 reads in another base (``010`` is 8, ``1:30`` is 90).
+    Raises ConfigError naming the file, line and key. O(size of the file).
+    JSON files pass the same checks (JSON is YAML here)."""
+    try:
+        root = yaml.compose(Path(path).read_text(encoding="utf-8"), Loader=yaml.SafeLoader)
+    except yaml.YAMLError as exc:
+        raise ConfigError(f"config file {path}: not valid YAML: {exc}") from None
+
+    visited = set()  # anchors make a node reachable twice (or from itself)
+
+    def walk(node, keypath):
+        if id(node) in visited:
+            return
+        visited.add(id(node))
+        if isinstance(node, yaml.MappingNode):
+            seen = {}
+            for key_node, value_node in node.value:
+                key, line = key_node.value, key_node.start_mark.line + 1
+                if isinstance(key, str) and key in seen:
+                    raise ConfigError(
+                        f"config file {path}, line {line}: config key {_key(keypath + [key])}: given twice "
+                        f"(lines {seen[key]} and {line}); YAML would silently keep only the last value. "
+                        "Allowed: each key once per section")
+                seen[key] = line
+                walk(value_node, keypath + [key])
+        elif isinstance(node, yaml.SequenceNode):
+            for i, item in enumerate(node.value):
+                walk(item, keypath + [i])
+        else:
+            problem = _surprising_number(node)
+            if problem:
+                raise ConfigError(f"config file {path}, line {node.start_mark.line + 1}: "
+                                  f"config key {_key(keypath)}: {problem}")
+
+    if root is not None:
+        walk(root, [])
+
+
+__all__ = ["ALGORITHMS", "ConfigError", "check_config", "check_config_file"]

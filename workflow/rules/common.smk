@@ -13,9 +13,11 @@ sys.path.insert(0, _SRC)
 os.environ.update(PYTHONPATH=os.pathsep.join(p for p in (_SRC, os.environ.get("PYTHONPATH")) if p))
 
 from succinct_paging.algorithms import parse_algorithm
-from succinct_paging.config import REAL_FAMILIES, ConfigError, check_config
+from succinct_paging.config import REAL_FAMILIES, ConfigError, check_config, check_config_file
 
 try:
+    for _path in workflow.configfiles:  # what YAML changed silently: a repeated key, 010 read as 8
+        check_config_file(_path)
     check_config(config, Path(workflow.basedir) / "workflow/schemas/config.schema.yaml", workflow.basedir)
 except ConfigError as exc:
     raise WorkflowError(f"Invalid configuration: {exc}") from None
