@@ -86,9 +86,11 @@ def excludes_trivial(family):
 
 def smoothness_outputs():
     """Empirical constants (contract §9), paired differences, excluded trivial
-    instances, the effective config and one smoothness figure per family and k."""
+    instances, the effective config, and per family and k the smoothness
+    figure and the ratio against wrong bits per OPT."""
     tables = ["empirical_constants.csv", "paired_differences.csv", "excluded_instances.csv", "config.used.yaml"]
-    figures = [f"figures/smoothness_{fam}_k{k}.{ext}" for fam, k in family_ks() for ext in ("pdf", "png")]
+    figures = [f"figures/{name}_{fam}_k{k}.{ext}" for fam, k in family_ks()
+               for name in ("smoothness", "ratio_vs_eta") for ext in ("pdf", "png")]
     return [f"results/{f}" for f in tables + figures]
 
 
