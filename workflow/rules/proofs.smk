@@ -5,7 +5,7 @@ rule lower_bounds:
         report(
             "results/lower_bounds.csv",
             caption="../report/lower_bounds_table.rst",
-            category="Lower bounds and fitted constants",
+            category="Lower bounds and the price of robustness",
         ),
     log:
         "logs/lower_bounds.log",
@@ -31,7 +31,7 @@ rule plot_lower_bounds:
         report(
             "results/figures/lower_bounds.png",
             caption="../report/lower_bounds.rst",
-            category="Lower bounds and fitted constants",
+            category="Lower bounds and the price of robustness",
         ),
         "results/figures/lower_bounds.pdf",
     log:
@@ -51,7 +51,7 @@ rule robust_search:
         csv=report(
             "results/robust_search.csv",
             caption="../report/robust_search.rst",
-            category="Lower bounds and fitted constants",
+            category="Lower bounds and the price of robustness",
         ),
         markdown="results/robust_search.md",
     log:
