@@ -41,8 +41,12 @@ _NEED = ["trace_family", "k", "algorithm", "error_model", "rate", "instance", "s
 def proven_constants(algorithm, k):
     """Proven ``(α, β, γ)`` of ``algorithm`` at cache size ``k`` from the
     registry (contract §3), or None where its bound is not of that form
-    (``followbits_robust``, ``combine``, prediction-free algorithms)."""
-    constants = parse_algorithm(algorithm).constants
+    (``followbits_robust``, ``combine``, prediction-free algorithms) or the
+    id is not registered (a runs table may hold ids of an unloaded plug-in)."""
+    try:
+        constants = parse_algorithm(algorithm).constants
+    except ValueError:
+        return None
     return None if constants is None else tuple(float(v) for v in constants(int(k)))
 
 
@@ -120,7 +124,7 @@ def empirical_constants(runs):
     for fam, k, alg in sorted(zip(want["trace_family"].astype(str), pd.to_numeric(want["k"]).astype(int),
                                   want["algorithm"].astype(str))):
         consts = proven_constants(alg, k)
-        if consts is None or parse_algorithm(alg).prediction == "none":
+        if consts is None:
             continue
         mine = s[(s["trace_family"] == fam) & (s["k"] == k) & (s["algorithm"] == alg)]
         vals = {}
