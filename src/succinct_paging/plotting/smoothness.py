@@ -69,7 +69,7 @@ def plot_smoothness(runs, family, k, out_stem, layout=None):
     n_leg = len(algs) * 2 + 2
     leg_cols = 1 if narrow else 3
     legend_in = math.ceil(n_leg / leg_cols) * spec["small"] * 1.45 / 72.0
-    height = (2 * 1.9 if narrow else 2.4) + 0.7 + legend_in
+    height = (2 * 1.9 + 0.2 if narrow else 2.4) + 0.7 + legend_in
     lw, ms = spec["line"], spec["marker"]
     with matplotlib.rc_context(rc(spec)):
         fig = new_figure(spec["width"], height)
@@ -112,12 +112,16 @@ def plot_smoothness(runs, family, k, out_stem, layout=None):
             ax.set_ylim(ylo - 0.04 * span, yhi + 0.08 * span)
         handles += [
             Line2D([], [], color="#555555", linestyle=(0, (4, 2)), linewidth=0.7 * lw,
-                   label="proven slope (β left, γ right)"),
+                   label="proven slope (β top, γ bottom)" if narrow else "proven slope (β left, γ right)"),
             Line2D([], [], color="black", marker="o", markerfacecolor="none", linestyle="none",
                    markersize=1.9 * ms, label="point on its bound line"),
         ]
-        fig.suptitle(f"{family}, k = {int(k)}: extra cost per OPT against wrong bits per OPT\n"
-                     "one point per run (randomized algorithms: per instance and rate, seeds averaged)")
+        if narrow:
+            fig.suptitle(f"{family}, k = {int(k)}: extra cost against wrong bits, per OPT\n"
+                         "one point per run (randomized: per instance\nand rate, seeds averaged)")
+        else:
+            fig.suptitle(f"{family}, k = {int(k)}: extra cost per OPT against wrong bits per OPT\n"
+                         "one point per run (randomized algorithms: per instance and rate, seeds averaged)")
         fig.legend(handles=handles, loc="outside lower center", ncols=leg_cols, frameon=False)
     return save_figure(fig, out_stem, spec)
 
