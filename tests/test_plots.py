@@ -310,3 +310,31 @@ def test_ratio_vs_eta_uses_wrong_bits_per_opt(tmp_path, summary_csv):
     _png_ok(paths[1])
     with pytest.raises(ValueError, match="x must be"):
         plot_ratio_vs_rate(summary_csv, "zipf", 4, tmp_path / "bad", x="sigma")
+
+
+def test_bound_touch_marks_exact_equality_only():
+    from succinct_paging.plotting.family import _bound_touches
+
+    ratio = np.array([1.0, 2.0, 3.0, np.nan, 2.5])
+    bound = np.array([1.0, 2.5, 3.0 + 1e-13, 2.0, np.nan])
+    assert _bound_touches(ratio, bound).tolist() == [True, False, True, False, False]
+
+
+def test_adversarial_figure_draws_every_bound_and_says_when_there_is_none(tmp_path):
+    from succinct_paging.plotting.adversarial import plot_adversarial
+
+    rows = []
+    for alg, has_bound in (("followbits", True), ("followbits_robust", True), ("combine(followbits,lru)", False)):
+        for inst in ("a", "b"):
+            for b in (0, 1, 2):
+                for model in ("adversarial", "random"):
+                    faults = 10 + 2 * b if model == "adversarial" else 10 + b
+                    bound = (10 + 3 * b if alg == "followbits" else 400.0) if has_bound else math.nan
+                    rows.append(dict(trace_family="ws", instance=inst, n=50, k=4, algorithm=alg, kind="false_keep",
+                                     model=model, source="greedy", wrong_bits=b, eta0=float(b), eta1=0.0,
+                                     faults=float(faults), opt=10, bound=bound))
+    df = pd.DataFrame(rows)
+    for layout in ("two_column", "one_column"):
+        paths = plot_adversarial(df, "ws", 4, tmp_path / f"adv_{layout}", layout=layout)
+        _pdf_ok(paths[0])
+        _png_ok(paths[1])
