@@ -6,7 +6,6 @@ smoothness figure per (family, k), all in the report."""
 from pathlib import Path
 
 import pandas as pd
-import pytest
 import yaml
 
 from snakemake_run import ROOT, TEST_CONFIG
