@@ -260,3 +260,81 @@ def test_every_algorithm_has_its_own_look_and_colours_survive_deuteranopia():
     assert style("combine(followbits,lru)")[1:] != style("followbits")[1:]
     # an unknown id gets a fixed look
     assert style("my_new_alg") == style("my_new_alg")
+
+# --------------------------------------------------------------------------
+# smoothness figures (contract §1.4, §9) and the ratio against η / OPT
+# --------------------------------------------------------------------------
+
+from succinct_paging.plotting.family import plot_ratio_vs_rate, wrong_bits_per_opt  # noqa: E402
+from succinct_paging.plotting.smoothness import plot_smoothness, smoothness_points  # noqa: E402
+
+
+def test_smoothness_figure_written_for_a_tiny_runs_table(tmp_path):
+    runs = synthetic_runs(families=("zipf",), ks=(4,), rates=(0.0, 0.5), seeds=(0,), instances=2)
+    paths = plot_smoothness(runs, "zipf", 4, tmp_path / "smoothness_zipf_k4")
+    assert paths == [str(tmp_path / "smoothness_zipf_k4.pdf"), str(tmp_path / "smoothness_zipf_k4.png")]
+    _pdf_ok(paths[0])
+    _png_ok(paths[1])
+    # Same input, same bytes.
+    again = plot_smoothness(runs, "zipf", 4, tmp_path / "again")
+    assert open(paths[1], "rb").read() == open(again[1], "rb").read()
+
+
+def test_smoothness_points_are_extra_cost_and_error_per_opt():
+    runs = synthetic_runs(families=("zipf",), ks=(4,), rates=(0.5, 1.0), seeds=(0, 1), instances=2)
+    pts = smoothness_points(runs, "zipf", 4)
+    assert set(pts["algorithm"]) == {"followbits", "mark0", "mark_predict"}  # those with proven (α, β, γ)
+    np.testing.assert_allclose(pts["y"], pts["x"] * pts["slope"])
+    assert (pts["eta"] > 0).all()
+    # Deterministic: one point per run; randomized: one per instance and rate.
+    fb = pts[(pts["algorithm"] == "followbits") & (pts["constant"] == "beta")]
+    m0 = pts[(pts["algorithm"] == "mark0") & (pts["constant"] == "beta")]
+    assert len(fb) == 2 * len(m0)
+
+
+def test_smoothness_without_false_keep_says_so(tmp_path):
+    runs = synthetic_runs(families=("zipf",), ks=(4,), error_models=("false_discard",), rates=(0.5,),
+                          seeds=(0,), instances=1)
+    for layout in ("two_column", "one_column"):
+        paths = plot_smoothness(runs, "zipf", 4, tmp_path / f"s_{layout}", layout=layout)
+        _png_ok(paths[1])
+
+
+def test_ratio_vs_eta_uses_wrong_bits_per_opt(tmp_path, summary_csv):
+    sub = summary_csv[(summary_csv["trace_family"] == "zipf") & (summary_csv["k"] == 4)
+                      & (summary_csv["prediction"] != "none")]
+    x = wrong_bits_per_opt(sub)
+    expected = (sub["eta0_mean"] + sub["eta1_mean"]) * sub["runs"] / sub["opt"].astype(float)
+    np.testing.assert_allclose(x, expected.to_numpy(dtype=float))
+    paths = plot_ratio_vs_rate(summary_csv, "zipf", 4, tmp_path / "ratio_vs_eta_zipf_k4", x="eta")
+    _png_ok(paths[1])
+    with pytest.raises(ValueError, match="x must be"):
+        plot_ratio_vs_rate(summary_csv, "zipf", 4, tmp_path / "bad", x="sigma")
+
+
+def test_bound_touch_marks_exact_equality_only():
+    from succinct_paging.plotting.family import _bound_touches
+
+    ratio = np.array([1.0, 2.0, 3.0, np.nan, 2.5])
+    bound = np.array([1.0, 2.5, 3.0 + 1e-13, 2.0, np.nan])
+    assert _bound_touches(ratio, bound).tolist() == [True, False, True, False, False]
+
+
+def test_adversarial_figure_draws_every_bound_and_says_when_there_is_none(tmp_path):
+    from succinct_paging.plotting.adversarial import plot_adversarial
+
+    rows = []
+    for alg, has_bound in (("followbits", True), ("followbits_robust", True), ("combine(followbits,lru)", False)):
+        for inst in ("a", "b"):
+            for b in (0, 1, 2):
+                for model in ("adversarial", "random"):
+                    faults = 10 + 2 * b if model == "adversarial" else 10 + b
+                    bound = (10 + 3 * b if alg == "followbits" else 400.0) if has_bound else math.nan
+                    rows.append(dict(trace_family="ws", instance=inst, n=50, k=4, algorithm=alg, kind="false_keep",
+                                     model=model, source="greedy", wrong_bits=b, eta0=float(b), eta1=0.0,
+                                     faults=float(faults), opt=10, bound=bound))
+    df = pd.DataFrame(rows)
+    for layout in ("two_column", "one_column"):
+        paths = plot_adversarial(df, "ws", 4, tmp_path / f"adv_{layout}", layout=layout)
+        _pdf_ok(paths[0])
+        _png_ok(paths[1])

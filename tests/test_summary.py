@@ -338,3 +338,124 @@ def test_summary_independent_of_row_order(runs, rnd):
     keys = a[KEYS].copy()
     resorted = keys.sort_values(KEYS, kind="mergesort", na_position="last")
     assert list(resorted.index) == list(keys.index)
+
+
+# --------------------------------------------------------------------------
+# instance-level bootstrap (contract §9) and paired differences
+# --------------------------------------------------------------------------
+
+from succinct_paging.experiments.summary import (  # noqa: E402
+    N_BOOT,
+    PAIRED_COLUMNS,
+    bootstrap_ratio_interval,
+    instance_weights,
+    latex_table,
+    paired_differences,
+)
+
+
+def _two_level_runs():
+    """Family 'many' with 4 instances (2 seeds each), family 'one' with a
+    single instance, both with one prediction algorithm and LRU."""
+    rows = []
+    for fam, n_inst in (("many", 4), ("one", 1)):
+        for i in range(n_inst):
+            for s in (0, 1):
+                opt = 10 + 5 * i
+                rows.append(_row(family=fam, instance=f"{fam}{i}", seed=s, faults=opt + i + s, opt=opt))
+                rows.append(_baseline(family=fam, instance=f"{fam}{i}", seed=s, faults=2 * opt + i, opt=opt))
+    return _frame(rows)
+
+
+def test_ci_columns_present_and_no_interval_for_one_instance():
+    summary = family_ratios(_two_level_runs(), master_seed=5)
+    assert {"ci_low", "ci_high"} <= set(SUMMARY_COLUMNS) <= set(summary.columns)
+    one = summary[summary["trace_family"] == "one"]
+    assert one["ci_low"].isna().all() and one["ci_high"].isna().all()
+    many = summary[summary["trace_family"] == "many"]
+    assert many["ci_low"].notna().all()
+    assert (many["ci_low"] <= many["ratio"] + 1e-12).all() and (many["ratio"] <= many["ci_high"] + 1e-12).all()
+
+
+def test_bootstrap_resamples_whole_instances():
+    """Every resample is a multiset of instances, so the interval lies within
+    the range of the per-instance ratios (seeds pooled), never beyond it:
+    a row-level bootstrap could mix one seed of an instance with another's."""
+    runs = _two_level_runs()
+    summary = family_ratios(runs, master_seed=1)
+    inst = per_instance_ratios(runs)
+    for r in summary[summary["trace_family"] == "many"].itertuples():
+        per = inst[(inst["trace_family"] == "many") & (inst["algorithm"] == r.algorithm)]["ratio"]
+        assert per.min() - 1e-12 <= r.ci_low <= r.ci_high <= per.max() + 1e-12
+
+
+def test_bootstrap_matches_a_plain_loop_and_is_seeded():
+    rng = np.random.default_rng(0)
+    faults = rng.integers(10, 100, size=(3, 6)).astype(float)
+    opt = rng.integers(5, 50, size=(3, 6)).astype(float)
+    w = instance_weights(42, "fam", 7, 6)
+    assert w.shape == (N_BOOT, 6) and (w.sum(axis=1) == 6).all()
+    np.testing.assert_array_equal(w, instance_weights(42, "fam", 7, 6))
+    assert not np.array_equal(w, instance_weights(43, "fam", 7, 6))
+    lo, hi = bootstrap_ratio_interval(faults, opt, w)
+    for g in range(3):
+        ratios = [sum(c * f for c, f in zip(row, faults[g])) / sum(c * o for c, o in zip(row, opt[g])) for row in w]
+        assert lo[g] == pytest.approx(np.quantile(ratios, 0.025))
+        assert hi[g] == pytest.approx(np.quantile(ratios, 0.975))
+
+
+def test_identical_instances_give_a_degenerate_interval():
+    lo, hi = bootstrap_ratio_interval(np.array([[2.0, 4.0, 6.0]]), np.array([[1.0, 2.0, 3.0]]),
+                                      instance_weights(0, "f", 1, 3))
+    assert lo[0] == pytest.approx(2.0) and hi[0] == pytest.approx(2.0)
+    lo, hi = bootstrap_ratio_interval(np.array([[5.0]]), np.array([[2.0]]), instance_weights(0, "f", 1, 1))
+    assert math.isnan(lo[0]) and math.isnan(hi[0])
+
+
+def test_summary_bootstrap_depends_on_the_master_seed_only():
+    rng = np.random.default_rng(9)
+    runs = _frame([_row(family="many", instance=f"i{i}", seed=s, faults=int(rng.integers(20, 90)),
+                        opt=int(rng.integers(10, 20))) for i in range(12) for s in (0, 1)])
+    a = family_ratios(runs, master_seed=3)
+    b = family_ratios(runs.sample(frac=1.0, random_state=2), master_seed=3)
+    c = family_ratios(runs, master_seed=4)
+    pd.testing.assert_frame_equal(a, b)
+    many = a["trace_family"] == "many"
+    assert not np.allclose(a.loc[many, "ci_low"], c.loc[many, "ci_low"])
+
+
+def test_paired_differences_hand_made():
+    rows = []
+    # Two instances; followbits pays 2 and 0 faults more than mark0 per seed-mean.
+    for inst, opt, fb, m0 in (("a", 10, (14, 12), (11, 11)), ("b", 20, (20, 20), (21, 19))):
+        for s in (0, 1):
+            rows.append(_row(instance=inst, seed=s, algorithm="followbits", faults=fb[s], opt=opt))
+            rows.append(_row(instance=inst, seed=s, algorithm="mark0", faults=m0[s], opt=opt))
+            rows.append(_baseline(instance=inst, seed=s, faults=2 * opt, opt=opt))
+    table = paired_differences(_frame(rows), master_seed=0)
+    assert list(table.columns) == PAIRED_COLUMNS
+    r = table[(table["algorithm"] == "followbits") & (table["reference"] == "mark0")].iloc[0]
+    # mean faults: a 13 vs 11, b 20 vs 20 -> Σ diff 2 over Σ OPT 30
+    assert r["diff"] == pytest.approx(2 / 30)
+    assert (r["better"], r["worse"], r["instances"]) == (0, 1, 2)
+    assert r["ci_low"] <= r["diff"] <= r["ci_high"]
+    lru = table[(table["algorithm"] == "followbits") & (table["reference"] == "lru")].iloc[0]
+    assert lru["diff"] == pytest.approx((13 + 20 - 20 - 40) / 30)
+    assert lru["error_model"] == "flip" and lru["better"] == 2
+
+
+def test_paired_differences_one_instance_has_no_interval():
+    runs = _two_level_runs()
+    table = paired_differences(runs)
+    one = table[table["trace_family"] == "one"]
+    assert len(one) and one["ci_low"].isna().all()
+    assert table[table["trace_family"] == "many"]["ci_low"].notna().all()
+
+
+def test_latex_table_shows_the_interval():
+    summary = family_ratios(_two_level_runs(), master_seed=0)
+    text = latex_table(summary, "many", 4)
+    r = summary[(summary["trace_family"] == "many") & (summary["algorithm"] == "followbits")].iloc[0]
+    assert rf"\scriptsize [{r.ci_low:.2f}, {r.ci_high:.2f}]" in text
+    assert "bootstrap interval" in text
+    assert r"\scriptsize" not in latex_table(summary, "one", 4)

@@ -14,13 +14,17 @@ rule aggregate:
 
 
 rule summarize:
-    """Pooled ratios per family, k, algorithm, error model and rate."""
+    """Pooled ratios per family, k, algorithm, error model and rate, with
+    instance-bootstrap intervals; paired per-instance differences."""
     input:
         runs="results/runs.parquet",
     output:
         summary=report("results/summary.csv", caption="../report/summary.rst", category="Tables"),
+        paired=report("results/paired_differences.csv", caption="../report/paired_differences.rst", category="Tables"),
     log:
         "logs/summarize.log",
+    params:
+        master_seed=config["master_seed"],
     conda:
         "../envs/pipeline.yaml"
     script:
@@ -46,3 +50,57 @@ rule latex_table:
         "../envs/pipeline.yaml"
     script:
         "../scripts/latex_table.py"
+
+
+rule empirical_constants:
+    """Empirical counterparts of (β, γ) per family, k and one-bit algorithm
+    (contract §9): the largest extra cost per wrong bit over the runs."""
+    input:
+        runs="results/runs.parquet",
+    output:
+        csv=report(
+            "results/empirical_constants.csv",
+            caption="../report/empirical_constants.rst",
+            category="Smoothness: cost against wrong bits",
+        ),
+    log:
+        "logs/empirical_constants.log",
+    conda:
+        "../envs/pipeline.yaml"
+    script:
+        "../scripts/empirical_constants.py"
+
+
+rule excluded_instances:
+    """The real-trace instances left out as trivial (at most k distinct
+    pages; config key exclude_trivial), per family and k."""
+    input:
+        truth=[f"results/truth/{fam}/k{k}.npz" for fam, k in family_ks()],
+    output:
+        csv=report("results/excluded_instances.csv", caption="../report/excluded_instances.rst", category="Tables"),
+    log:
+        "logs/excluded_instances.log",
+    params:
+        family_ks=family_ks(),
+        exclude_trivial=config["exclude_trivial"],
+    localrule: True
+    conda:
+        "../envs/pipeline.yaml"
+    script:
+        "../scripts/excluded_instances.py"
+
+
+rule config_used:
+    """The effective configuration of this run (defaults filled in), for
+    provenance next to the results."""
+    output:
+        yaml=report("results/config.used.yaml", caption="../report/config_used.rst", category="Tables"),
+    log:
+        "logs/config_used.log",
+    params:
+        config=config,
+    localrule: True
+    conda:
+        "../envs/pipeline.yaml"
+    script:
+        "../scripts/config_used.py"

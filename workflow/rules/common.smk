@@ -75,7 +75,25 @@ def latex_tables():
 
 
 def get_final_output():
-    return ["results/runs.parquet", "results/runs.csv", "results/summary.csv"] + figure_files() + latex_tables() + proof_outputs() + arrival_outputs()
+    return ["results/runs.parquet", "results/runs.csv", "results/summary.csv"] + figure_files() + latex_tables() + proof_outputs() + arrival_outputs() + smoothness_outputs()
+
+
+def excludes_trivial(family):
+    """Whether the truth job of ``family`` drops instances with at most k
+    distinct pages (config key exclude_trivial; real and files families only)."""
+    from succinct_paging.experiments.grid import TRIVIAL_EXCLUDABLE
+
+    return bool(config["exclude_trivial"]) and config["families"][family]["generator"] in TRIVIAL_EXCLUDABLE
+
+
+def smoothness_outputs():
+    """Empirical constants (contract §9), paired differences, excluded trivial
+    instances, the effective config, and per family and k the smoothness
+    figure and the ratio against wrong bits per OPT."""
+    tables = ["empirical_constants.csv", "paired_differences.csv", "excluded_instances.csv", "config.used.yaml"]
+    figures = [f"figures/{name}_{fam}_k{k}.{ext}" for fam, k in family_ks()
+               for name in ("smoothness", "ratio_vs_eta") for ext in ("pdf", "png")]
+    return [f"results/{f}" for f in tables + figures]
 
 
 def arrival_family_ks():
@@ -116,9 +134,9 @@ def adversarial_family_ks():
 
 
 def proof_outputs():
-    """Lower-bound families, fitted constants and the followbits_robust search."""
-    tables = ["lower_bounds.csv", "fitted_constants.csv", "fitted_constants.md", "robust_search.csv", "robust_search.md"]
-    figures = [f"figures/{name}.{ext}" for name in ("lower_bounds", "fitted_constants") for ext in ("pdf", "png")]
+    """Lower-bound families and the followbits_robust search."""
+    tables = ["lower_bounds.csv", "robust_search.csv", "robust_search.md"]
+    figures = [f"figures/{name}.{ext}" for name in ("lower_bounds",) for ext in ("pdf", "png")]
     return [f"results/{f}" for f in tables + figures]
 
 

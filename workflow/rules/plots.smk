@@ -38,6 +38,40 @@ rule plot_family:
         "../scripts/plot_family.py"
 
 
+rule plot_smoothness:
+    """Extra cost per OPT against wrong bits per OPT with the proven slopes
+    (contract §1.4, §9), and the fault ratio against Σ η / Σ OPT, of one
+    family and k."""
+    input:
+        summary="results/summary.csv",
+        runs="results/runs.parquet",
+    output:
+        smoothness=report(
+            "results/figures/smoothness_{family}_k{k}.png",
+            caption="../report/smoothness.rst",
+            category="Smoothness: cost against wrong bits",
+            subcategory="{family}",
+            labels={"family": "{family}", "k": "{k}", "figure": "extra cost vs η"},
+        ),
+        ratio_vs_eta=report(
+            "results/figures/ratio_vs_eta_{family}_k{k}.png",
+            caption="../report/ratio_vs_eta.rst",
+            category="Smoothness: cost against wrong bits",
+            subcategory="{family}",
+            labels={"family": "{family}", "k": "{k}", "figure": "ratio vs η / OPT"},
+        ),
+        smoothness_pdf="results/figures/smoothness_{family}_k{k}.pdf",
+        ratio_vs_eta_pdf="results/figures/ratio_vs_eta_{family}_k{k}.pdf",
+    log:
+        "logs/figures/smoothness_{family}_k{k}.log",
+    params:
+        layout=config["plots"]["layout"],
+    conda:
+        "../envs/pipeline.yaml"
+    script:
+        "../scripts/plot_smoothness.py"
+
+
 rule gallery:
     """Copy the figures a newcomer should see first into docs/figures/ (tracked,
     shown in the README) with a Markdown index. Not part of `all`:

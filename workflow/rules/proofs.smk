@@ -5,7 +5,7 @@ rule lower_bounds:
         report(
             "results/lower_bounds.csv",
             caption="../report/lower_bounds_table.rst",
-            category="Lower bounds and fitted constants",
+            category="Lower bounds and the price of robustness",
         ),
     log:
         "logs/lower_bounds.log",
@@ -31,7 +31,7 @@ rule plot_lower_bounds:
         report(
             "results/figures/lower_bounds.png",
             caption="../report/lower_bounds.rst",
-            category="Lower bounds and fitted constants",
+            category="Lower bounds and the price of robustness",
         ),
         "results/figures/lower_bounds.pdf",
     log:
@@ -44,51 +44,6 @@ rule plot_lower_bounds:
         "../scripts/plot_lower_bounds.py"
 
 
-rule fit_constants:
-    """Fit cost ≈ α·OPT + β·η0 + γ·η1 (NNLS, bootstrap intervals) per
-    algorithm, trace family and k, on the runs and the lower-bound families."""
-    input:
-        runs="results/runs.parquet",
-        lower_bounds="results/lower_bounds.csv",
-    output:
-        csv=report(
-            "results/fitted_constants.csv",
-            caption="../report/fitted_constants_table.rst",
-            category="Lower bounds and fitted constants",
-        ),
-        markdown="results/fitted_constants.md",
-    log:
-        "logs/fit_constants.log",
-    params:
-        bootstrap=config["lower_bounds"]["bootstrap"],
-        master_seed=config["master_seed"],
-    conda:
-        "../envs/pipeline.yaml"
-    script:
-        "../scripts/fit_constants.py"
-
-
-rule plot_fitted_constants:
-    """The (α, β) plane: deterministic frontier, proven and fitted constants."""
-    input:
-        "results/fitted_constants.csv",
-    output:
-        report(
-            "results/figures/fitted_constants.png",
-            caption="../report/fitted_constants.rst",
-            category="Lower bounds and fitted constants",
-        ),
-        "results/figures/fitted_constants.pdf",
-    log:
-        "logs/figures/fitted_constants.log",
-    params:
-        layout=config["plots"]["layout"],
-    conda:
-        "../envs/pipeline.yaml"
-    script:
-        "../scripts/plot_fitted_constants.py"
-
-
 rule robust_search:
     """Worst-case bits of followbits_robust (contract §3.3): the smallest γ (β = k−1)
     and β (γ = 1) that no searched sequence violates, per k and budget."""
@@ -96,7 +51,7 @@ rule robust_search:
         csv=report(
             "results/robust_search.csv",
             caption="../report/robust_search.rst",
-            category="Lower bounds and fitted constants",
+            category="Lower bounds and the price of robustness",
         ),
         markdown="results/robust_search.md",
     log:

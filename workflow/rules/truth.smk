@@ -6,6 +6,8 @@ rule truth:
         "results/truth/{family}/k{k}.npz",
     log:
         "logs/truth/{family}/k{k}.log",
+    params:
+        exclude_trivial=lambda w: excludes_trivial(w.family),
     conda:
         "../envs/pipeline.yaml"
     script:

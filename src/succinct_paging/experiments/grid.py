@@ -23,7 +23,7 @@ from succinct_paging.bounds import robust_budget
 from succinct_paging.errors import inject_bits
 from succinct_paging.seeds import derive_seed
 from succinct_paging.simulation import run_parsed
-from succinct_paging.store import atomic_path
+from succinct_paging.store import atomic_path, load_npz
 from succinct_paging.truth import setup_instance
 from succinct_paging.validate import as_budget, as_cache_size
 
@@ -34,24 +34,92 @@ COLUMNS = [
 ]
 
 
-def compute_truth(traces, k):
-    """True predictions of every instance for cache size ``k``.
+#: Generators whose instances are excluded when trivial (config key
+#: ``exclude_trivial``): the real traces and the user's own files.
+TRIVIAL_EXCLUDABLE = tuple(traces_mod.REAL_FAMILIES) + ("files",)
 
-    Returns a dict of arrays: ``opt`` and ``n_phases`` per instance, and the
-    concatenated ``discard`` and ``phase`` bits. O(n log_64(n + N)) per instance.
+
+def is_trivial(pages, k):
+    """True iff ``pages`` requests at most ``k`` distinct pages: every
+    algorithm then pays exactly the cold faults, OPT = #distinct, and the
+    instance says nothing about the bounds (contract §1: ratio 1 for all)."""
+    return int(np.unique(np.asarray(pages)).shape[0]) <= int(k)
+
+
+def compute_truth(traces, k, exclude_trivial=False):
+    """True predictions of the instances for cache size ``k``.
+
+    ``exclude_trivial``: drop the instances that request at most ``k``
+    distinct pages (:func:`is_trivial`). Returns a dict of arrays: ``instances``
+    (names of the instances kept, in trace order), ``opt`` and ``n_phases``
+    per kept instance, the concatenated ``discard`` and ``phase`` bits of the
+    kept instances, and ``excluded`` / ``excluded_distinct`` (names and
+    numbers of distinct pages of the dropped ones). O(n log_64(n + N)) per
+    instance.
     """
-    instances = [setup_instance(pages, k) for _, pages in traces]
-    opt = [inst.opt for inst in instances]
-    n_phases = [inst.n_phases for inst in instances]
-    discard = [inst.discard for inst in instances]
-    phase = [inst.phase for inst in instances]
+    kept, excluded, distinct = [], [], []
+    for name, pages in traces:
+        if exclude_trivial and is_trivial(pages, k):
+            excluded.append(name)
+            distinct.append(int(np.unique(np.asarray(pages)).shape[0]))
+        else:
+            kept.append((name, pages))
+    instances = [setup_instance(pages, k) for _, pages in kept]
     cat = lambda xs: np.concatenate(xs) if xs else np.empty(0, np.uint8)  # noqa: E731
     return {
-        "opt": np.array(opt, dtype=np.int64),
-        "n_phases": np.array(n_phases, dtype=np.int64),
-        "discard": cat(discard),
-        "phase": cat(phase),
+        "instances": np.array([name for name, _ in kept], dtype=str),
+        "opt": np.array([inst.opt for inst in instances], dtype=np.int64),
+        "n_phases": np.array([inst.n_phases for inst in instances], dtype=np.int64),
+        "discard": cat([inst.discard for inst in instances]),
+        "phase": cat([inst.phase for inst in instances]),
+        "excluded": np.array(excluded, dtype=str),
+        "excluded_distinct": np.array(distinct, dtype=np.int64),
     }
+
+
+def truth_instances(traces, truth):
+    """The ``(name, pages)`` of ``traces`` that ``truth`` covers, in order.
+
+    A truth dict without ``instances`` covers every trace. Raises ValueError
+    if a name of the truth is missing from the traces (stale files)."""
+    if "instances" not in truth:
+        return list(traces)
+    by_name = dict(traces)
+    names = [str(x) for x in truth["instances"]]
+    missing = [x for x in names if x not in by_name]
+    if missing:
+        raise ValueError(f"truth names instances {missing[:3]} that the traces file does not hold")
+    return [(x, by_name[x]) for x in names]
+
+
+#: Columns of :func:`excluded_table`.
+EXCLUDED_COLUMNS = ["trace_family", "k", "instances_kept", "instances_excluded", "excluded", "distinct_pages"]
+
+
+def excluded_table(family_ks, truths):
+    """Per (family, k): instances kept, instances excluded as trivial, and
+    the excluded names with their numbers of distinct pages (``;``-joined).
+
+    ``family_ks``: ``(family, k)`` pairs; ``truths``: the matching
+    :func:`compute_truth` dicts (or loaded truth files)."""
+    rows = []
+    for (fam, k), truth in zip(family_ks, truths):
+        names = [str(x) for x in truth.get("excluded", [])]
+        distinct = [str(int(x)) for x in truth.get("excluded_distinct", [])]
+        rows.append((str(fam), int(k), len(truth["opt"]), len(names), ";".join(names), ";".join(distinct)))
+    return pd.DataFrame(rows, columns=EXCLUDED_COLUMNS)
+
+
+def write_excluded_table(family_ks, truth_paths, path):
+    """:func:`excluded_table` of the truth files ``truth_paths``, written as
+    CSV atomically; returns the table."""
+    family_ks = [tuple(fk) for fk in family_ks]
+    if len(family_ks) != len(truth_paths):
+        raise ValueError(f"{len(family_ks)} (family, k) pairs but {len(truth_paths)} truth files")
+    table = excluded_table(family_ks, [load_npz(p) for p in truth_paths])
+    with atomic_path(path) as tmp:
+        table.to_csv(tmp, index=False, lineterminator="\n")
+    return table
 
 
 def run_grid(family, traces, truth, k, algorithms, error_model, rate, replicates,
@@ -62,9 +130,12 @@ def run_grid(family, traces, truth, k, algorithms, error_model, rate, replicates
     ``"none"``/``None`` for the prediction-free baseline (then only algorithms
     without predictions may be given). ``replicates``: replicate seeds.
     ``progress``: optional callable receiving one line per instance.
+    Only the instances that ``truth`` covers are run (:func:`truth_instances`;
+    trivial ones may have been excluded by :func:`compute_truth`).
     Returns a DataFrame with :data:`COLUMNS`, in a deterministic order.
     """
     parsed = [parse_algorithm(a) for a in algorithms]
+    traces = truth_instances(traces, truth)
     offsets = np.concatenate([[0], np.cumsum([len(p) for _, p in traces])])
     budget = robust_budget(budget_factor, k)
     rows = []

@@ -3,7 +3,10 @@
 A trace family's ratio is the *pooled* ratio Σ faults / Σ OPT over its
 instances and seeds, never the mean of per-instance ratios: the mean is
 dominated by instances with a tiny OPT (some BrightKite users have OPT of a
-few faults). The per-instance spread is reported separately as quantiles.
+few faults). The per-instance spread is reported separately as quantiles,
+and the uncertainty of the pooled ratio as a 95 % bootstrap interval that
+resamples instances (contract §9): an instance's rows (its seeds) are drawn
+together, and a family with one instance gets no interval.
 
 Pure pandas; no simulation and no plotting here.
 """
@@ -13,6 +16,7 @@ import pandas as pd
 
 from succinct_paging.algorithms import display_order
 from succinct_paging.errors import ERROR_MODELS
+from succinct_paging.seeds import derive_seed
 from succinct_paging.store import atomic_path
 
 #: One summary row per combination of these columns.
@@ -26,6 +30,8 @@ SUMMARY_COLUMNS = KEYS + [
     "faults",
     "opt",
     "ratio",
+    "ci_low",
+    "ci_high",
     "ratio_seed_min",
     "ratio_seed_max",
     "ratio_q25",
@@ -37,6 +43,12 @@ SUMMARY_COLUMNS = KEYS + [
 ]
 
 _REQUIRED = KEYS + ["instance", "seed", "faults", "opt", "eta0", "eta1", "bound"]
+
+#: Bootstrap resamples of every interval (contract §9).
+N_BOOT = 1000
+
+#: Two-sided level of the bootstrap intervals.
+LEVEL = 0.95
 
 #: Float format of the summary CSV: enough digits to read, few enough that
 #: reruns are byte-identical.
@@ -54,7 +66,94 @@ def _pooled(faults, opt):
         return np.where(opt > 0, faults / np.where(opt > 0, opt, 1.0), np.nan)
 
 
-def family_ratios(runs):
+def instance_weights(master_seed, family, k, n_instances, n_boot=N_BOOT):
+    """Bootstrap multiplicities of ``n_instances`` instances: an
+    ``(n_boot, n_instances)`` int array whose row b counts how often each
+    instance is drawn in resample b (``n_instances`` draws with replacement).
+
+    Seeded by ``derive_seed(master_seed, "bootstrap", family, k)``: the same
+    resamples serve every algorithm, error model and rate of the family and
+    k, so intervals of different settings (and paired differences) use the
+    same draws. O(n_boot · n_instances).
+    """
+    rng = np.random.default_rng(derive_seed(master_seed, "bootstrap", str(family), int(k)))
+    if n_instances == 0:
+        return np.zeros((n_boot, 0), dtype=np.int64)
+    return rng.multinomial(n_instances, np.full(n_instances, 1.0 / n_instances), size=n_boot)
+
+
+def bootstrap_ratio_interval(faults, opt, weights, level=LEVEL):
+    """Percentile interval of the pooled ratio Σ faults / Σ OPT under
+    instance resampling.
+
+    ``faults``, ``opt``: ``(G, m)`` arrays, one row per setting and one column
+    per instance (each instance's sums over its seeds; for the ratio the
+    scale of a row does not matter). ``weights``: ``(B, m)`` multiplicities
+    (:func:`instance_weights`). Returns ``(low, high)``, arrays of length G:
+    the (1 − level)/2 and (1 + level)/2 quantiles (linear interpolation) of
+    the B resampled ratios; NaN where m < 2 (one instance: no interval) or a
+    setting's Σ OPT is 0. Vectorised: O(B · m · G).
+    """
+    faults = np.atleast_2d(np.asarray(faults, dtype=float))
+    opt = np.atleast_2d(np.asarray(opt, dtype=float))
+    g, m = faults.shape
+    low = np.full(g, np.nan)
+    high = np.full(g, np.nan)
+    if m < 2 or g == 0:
+        return low, high
+    w = np.asarray(weights, dtype=float)
+    num = w @ faults.T  # (B, G)
+    den = w @ opt.T
+    with np.errstate(divide="ignore", invalid="ignore"):
+        r = np.where(den > 0, num / np.where(den > 0, den, 1.0), np.nan)
+    ok = np.isfinite(r).all(axis=0) & (opt.sum(axis=1) > 0)
+    a = (1.0 - level) / 2.0
+    if ok.any():
+        q = np.quantile(r[:, ok], [a, 1.0 - a], axis=0)
+        low[ok], high[ok] = q[0], q[1]
+    return low, high
+
+
+def _instance_matrix(df, value_cols):
+    """Per group ``_g`` and instance, the sums of ``value_cols`` as dense
+    ``(n_groups_here, n_instances)`` matrices over the sorted instances of
+    ``df`` (zeros where a group lacks an instance). Returns (groups,
+    instances, {col: matrix})."""
+    per = df.groupby(["_g", "instance"], sort=True)[value_cols].sum()
+    groups = np.unique(per.index.get_level_values(0))
+    instances = np.unique(per.index.get_level_values(1).astype(str))
+    gi = np.searchsorted(groups, per.index.get_level_values(0))
+    ii = np.searchsorted(instances, per.index.get_level_values(1).astype(str))
+    mats = {}
+    for col in value_cols:
+        m = np.zeros((len(groups), len(instances)))
+        m[gi, ii] = per[col].to_numpy(dtype=float)
+        mats[col] = m
+    return groups, instances, mats
+
+
+def _bootstrap_columns(df, master_seed, n_boot):
+    """``ci_low``, ``ci_high`` per group ``_g`` (Series), instance-resampled
+    per (trace_family, k) with :func:`instance_weights`."""
+    low = pd.Series(np.nan, index=np.unique(df["_g"]), dtype=float)
+    high = low.copy()
+    for (fam, k), part in df.groupby(["trace_family", "k"], sort=True):
+        groups, instances, mats = _instance_matrix(part, ["faults", "opt"])
+        # Rows of a group that lacks an instance get zero weight there: fine
+        # for a pooled ratio (that instance contributes nothing).
+        w = instance_weights(master_seed, fam, k, len(instances), n_boot)
+        lo, hi = bootstrap_ratio_interval(mats["faults"], mats["opt"], w)
+        # A group with one instance of its own gets no interval, even if the
+        # family has more instances elsewhere.
+        n_own = part.groupby("_g")["instance"].nunique().reindex(groups).to_numpy()
+        lo[n_own < 2] = np.nan
+        hi[n_own < 2] = np.nan
+        low[groups] = lo
+        high[groups] = hi
+    return low, high
+
+
+def family_ratios(runs, master_seed=0, n_boot=N_BOOT):
     """Aggregate a runs table (contract §6) into one row per family setting.
 
     Parameters
@@ -77,6 +176,10 @@ def family_ratios(runs):
         - ``runs``: number of runs; ``instances``, ``seeds``: distinct counts;
           ``faults``, ``opt``: the sums.
         - ``ratio`` = Σ faults / Σ OPT over all instances and seeds (pooled).
+        - ``ci_low`` / ``ci_high``: 95 % percentile bootstrap interval of
+          ``ratio`` from ``n_boot`` resamples of the instances, each with all
+          its seeds (contract §9; :func:`instance_weights`, seeded from
+          ``master_seed``, family and k); NaN for a single instance.
         - ``ratio_seed_min`` / ``ratio_seed_max``: pool over instances for
           each seed separately, then the min / max over seeds.
         - ``ratio_q25`` / ``ratio_median`` / ``ratio_q75``: quantiles (linear
@@ -121,6 +224,9 @@ def family_ratios(runs):
     out["faults"] = sums["faults"]
     out["opt"] = sums["opt"]
     out["ratio"] = _pooled(sums["faults"].to_numpy(), sums["opt"].to_numpy())
+    ci_low, ci_high = _bootstrap_columns(df, master_seed, n_boot)
+    out["ci_low"] = ci_low
+    out["ci_high"] = ci_high
 
     per_seed = df.groupby(["_g", "seed"], sort=True, dropna=False)[["faults", "opt"]].sum()
     per_seed["r"] = _pooled(per_seed["faults"].to_numpy(), per_seed["opt"].to_numpy())
@@ -154,15 +260,16 @@ def family_ratios(runs):
     return out[SUMMARY_COLUMNS]
 
 
-def write_summary(runs, csv_path):
-    """Write :func:`family_ratios` of ``runs`` to ``csv_path`` atomically.
+def write_summary(runs, csv_path, master_seed=0):
+    """Write :func:`family_ratios` of ``runs`` to ``csv_path`` atomically
+    (bootstrap seeded from ``master_seed``).
 
     Floats are written with :data:`FLOAT_FORMAT` and NaN as an empty field, so
     two calls on the same runs (in any row order) give byte-identical files.
     The CSV is written through :func:`.store.atomic_path`, so a crash never
     leaves a half-written summary behind. Returns the summary frame.
     """
-    summary = family_ratios(runs)
+    summary = family_ratios(runs, master_seed=master_seed)
     with atomic_path(csv_path) as tmp:
         summary.to_csv(tmp, index=False, float_format=FLOAT_FORMAT, na_rep="", lineterminator="\n",
                        encoding="utf-8")
@@ -206,6 +313,115 @@ def per_instance_ratios(runs):
 
 
 # --------------------------------------------------------------------------
+# paired differences per instance
+# --------------------------------------------------------------------------
+
+#: Columns of :func:`paired_differences`.
+PAIRED_COLUMNS = ["trace_family", "k", "error_model", "rate", "algorithm", "reference", "instances",
+                  "diff", "ci_low", "ci_high", "better", "worse"]
+
+
+def _pairs(algorithms):
+    """(algorithm, reference) pairs compared per instance: every other
+    algorithm against ``lru``; ``followbits`` against ``mark0``; each
+    ``combine(A,B)`` against A and against B."""
+    algs = display_order(algorithms)
+    out = []
+    if "lru" in algs:
+        out += [(a, "lru") for a in algs if a not in ("lru", "opt")]
+    if "followbits" in algs and "mark0" in algs:
+        out.append(("followbits", "mark0"))
+    for a in algs:
+        if a.startswith("combine(") and a.endswith(")"):
+            for part in a[len("combine("):-1].split(","):
+                if part in algs:
+                    out.append((a, part))
+    return list(dict.fromkeys(out))
+
+
+def paired_differences(runs, master_seed=0, n_boot=N_BOOT):
+    """Paired per-instance differences of two algorithms on the same bits.
+
+    For every (trace family, k, error model, rate) and every pair of
+    :func:`_pairs` (``algorithm`` − ``reference``): per instance, the mean
+    faults over seeds of each (the same instance, predicted bits of the same
+    replicates: common random numbers); then
+
+    - ``diff`` = Σ_i (faults_alg,i − faults_ref,i) / Σ_i OPT_i, the
+      difference of the pooled ratios (contract §6);
+    - ``ci_low`` / ``ci_high``: its 95 % bootstrap interval resampling the
+      instances (the same draws as the summary's, :func:`instance_weights`);
+      NaN for one instance;
+    - ``better`` / ``worse``: instances where the algorithm pays fewer / more
+      faults than the reference.
+
+    A prediction-free reference (``lru``: error model ``none``) is paired with
+    every error model and rate of the algorithm; a prediction-free algorithm
+    against ``lru`` appears once, with error model ``none``. Only instances
+    that both algorithms ran are used. Sorted by the first five columns.
+    """
+    need = ["trace_family", "k", "algorithm", "error_model", "rate", "instance", "faults", "opt"]
+    missing = [c for c in need if c not in runs.columns]
+    if missing:
+        raise ValueError(f"runs table lacks columns {missing}")
+    df = runs[need].copy()
+    df["faults"] = _as_float(df["faults"])
+    df["opt"] = _as_float(df["opt"])
+    df["rate"] = _as_float(df["rate"])
+    df["k"] = pd.to_numeric(df["k"]).astype("int64")
+    for col in ("trace_family", "algorithm", "error_model", "instance"):
+        df[col] = df[col].astype(str)
+    df["rate"] = df["rate"].fillna(-1.0)  # NaN keys cannot be merged on; restored below
+    keys = ["trace_family", "k", "algorithm", "error_model", "rate", "instance"]
+    per = df.groupby(keys, sort=True)[["faults", "opt"]].mean().reset_index()
+    rows = []
+    for alg, ref in _pairs(per["algorithm"].unique()):
+        a = per[per["algorithm"] == alg]
+        r = per[per["algorithm"] == ref].drop(columns=["algorithm", "opt"])
+        on = ["trace_family", "k", "instance"]
+        if not ((r["error_model"] == "none").all() and (a["error_model"] != "none").any()):
+            on += ["error_model", "rate"]
+        else:
+            r = r.drop(columns=["error_model", "rate"])
+        m = a.merge(r, on=on, suffixes=("", "_ref"))
+        if len(m) == 0:
+            continue
+        m["d"] = m["faults"] - m["faults_ref"]
+        for (fam, k), part in m.groupby(["trace_family", "k"], sort=True):
+            settings = part.groupby(["error_model", "rate"], sort=True)
+            instances = np.unique(part["instance"])
+            w = instance_weights(master_seed, fam, k, len(instances), n_boot)
+            d_mat = np.zeros((settings.ngroups, len(instances)))
+            o_mat = np.zeros_like(d_mat)
+            meta = []
+            for j, ((model, rate), g) in enumerate(settings):
+                idx = np.searchsorted(instances, g["instance"].to_numpy())
+                d_mat[j, idx] = g["d"].to_numpy()
+                o_mat[j, idx] = g["opt"].to_numpy()
+                meta.append((model, rate, len(g), int((g["d"] < 0).sum()), int((g["d"] > 0).sum())))
+            lo, hi = bootstrap_ratio_interval(d_mat, o_mat, w)
+            diff = _pooled(d_mat.sum(axis=1), o_mat.sum(axis=1))
+            for j, (model, rate, n_inst, better, worse) in enumerate(meta):
+                own = n_inst >= 2
+                rows.append((fam, int(k), model, np.nan if rate < 0 else rate, alg, ref, n_inst, diff[j],
+                             lo[j] if own else np.nan, hi[j] if own else np.nan, better, worse))
+    out = pd.DataFrame(rows, columns=PAIRED_COLUMNS)
+    out = out.astype({"k": "int64", "instances": "int64", "better": "int64", "worse": "int64",
+                      "rate": "float64", "diff": "float64", "ci_low": "float64", "ci_high": "float64"})
+    return out.sort_values(PAIRED_COLUMNS[:6], kind="mergesort", na_position="first").reset_index(drop=True)
+
+
+def write_paired_differences(runs, csv_path, master_seed=0):
+    """Write :func:`paired_differences` to ``csv_path`` atomically
+    (:data:`FLOAT_FORMAT`, NaN empty); return the frame."""
+    table = paired_differences(runs, master_seed=master_seed)
+    with atomic_path(csv_path) as tmp:
+        table.to_csv(tmp, index=False, float_format=FLOAT_FORMAT, na_rep="", lineterminator="\n",
+                     encoding="utf-8")
+    return table
+
+
+# --------------------------------------------------------------------------
 # LaTeX (booktabs) table for a paper
 # --------------------------------------------------------------------------
 
@@ -236,6 +452,13 @@ def _tex_ratio(value):
     return f"{value:.2f}"
 
 
+def _tex_interval(low, high):
+    """``[low, high]`` in small type, or '' when there is no interval."""
+    if not (np.isfinite(low) and np.isfinite(high)):
+        return ""
+    return rf"{{\scriptsize [{_tex_ratio(low)}, {_tex_ratio(high)}]}}"
+
+
 def latex_table(summary, family, k, error_model=None):
     """Booktabs LaTeX table of the pooled ratios of one family and cache size.
 
@@ -257,7 +480,9 @@ def latex_table(summary, family, k, error_model=None):
         per algorithm: those using predictions first, one column per error
         rate of ``error_model``; then, under a ``\\midrule``, the
         prediction-free algorithms, whose single ratio spans all columns.
-        Values are Σ faults / Σ OPT over instances and seeds (contract §6).
+        Values are Σ faults / Σ OPT over instances and seeds (contract §6);
+        where the summary has ``ci_low``/``ci_high``, a row in small type under
+        each algorithm gives the 95 % instance-bootstrap interval (contract §9).
         Caption and ``\\label{tab:summary-<family>-k<k>}`` are included.
         Deterministic: the same summary gives the same bytes.
     """
@@ -282,16 +507,35 @@ def latex_table(summary, family, k, error_model=None):
         # Configured (first-seen) order would depend on the CSV; use the ids' order.
         return display_order(frame["algorithm"].astype(str))
 
+    has_ci = {"ci_low", "ci_high"} <= set(sub.columns)
+
+    def interval(frame):
+        """{rate: interval cell} of the rows of one algorithm ('' if none)."""
+        if not has_ci:
+            return {}
+        return {r: _tex_interval(lo, hi) for r, lo, hi in
+                zip(_as_float(frame["rate"]).tolist(), _as_float(frame["ci_low"]).tolist(),
+                    _as_float(frame["ci_high"]).tolist())}
+
     lines = []
+    any_ci = False
     for alg in order(pred):
         d = pred[pred["algorithm"].astype(str) == alg]
         by_rate = dict(zip(_as_float(d["rate"]).tolist(), _as_float(d["ratio"]).tolist()))
         cells = [_tex_ratio(by_rate.get(r, np.nan)) for r in rates]
         lines.append(rf"\texttt{{{_tex_escape(alg)}}} & " + " & ".join(cells) + r" \\")
+        ci = interval(d)
+        if any(ci.values()):
+            any_ci = True
+            lines.append(" & " + " & ".join(ci.get(r, "") for r in rates) + r" \\[1pt]")
     base_lines = []
     for alg in order(base):
-        value = _as_float(base.loc[base["algorithm"].astype(str) == alg, "ratio"])[0]
-        base_lines.append(rf"\texttt{{{_tex_escape(alg)}}} & \multicolumn{{{n_cols}}}{{c}}{{{_tex_ratio(value)}}} \\")
+        row = base[base["algorithm"].astype(str) == alg]
+        value = _as_float(row["ratio"])[0]
+        ci = next(iter(interval(row).values()), "")
+        any_ci = any_ci or bool(ci)
+        cell = _tex_ratio(value) + (" " + ci if ci else "")
+        base_lines.append(rf"\texttt{{{_tex_escape(alg)}}} & \multicolumn{{{n_cols}}}{{c}}{{{cell}}} \\")
 
     instances = int(sub["instances"].max()) if "instances" in sub else 0
     seeds = int(sub["seeds"].max()) if "seeds" in sub else 0
@@ -305,6 +549,9 @@ def latex_table(summary, family, k, error_model=None):
         caption += rf", against the error rate $r$ of error model \texttt{{{model}}}"
     if base_lines:
         caption += "; below the rule, the algorithms without predictions"
+    if any_ci:
+        caption += (r"; in small type, the 95\,\% bootstrap interval of the pooled ratio"
+                    r" (instances resampled, each with all its seeds)")
     caption += "."
     header = (r"algorithm & " + " & ".join(f"{r:g}" for r in rates) + r" \\") if rates else r"algorithm & ratio \\"
     out = [
@@ -348,6 +595,13 @@ __all__ = [
     "write_summary",
     "read_summary",
     "per_instance_ratios",
+    "N_BOOT",
+    "LEVEL",
+    "instance_weights",
+    "bootstrap_ratio_interval",
+    "PAIRED_COLUMNS",
+    "paired_differences",
+    "write_paired_differences",
     "latex_table",
     "write_latex_table",
 ]

@@ -216,14 +216,40 @@ def _direct_labels(ax, items, log, lo, hi, fontsize, gap=0.045):
 # --------------------------------------------------------------------------
 
 
-def plot_ratio_vs_rate(summary, family, k, out_stem, layout=None):
+def wrong_bits_per_opt(frame):
+    """Σ (η0 + η1) / Σ OPT of each summary row: the wrong bits per OPT fault
+    (η0 under false_keep, η1 under false_discard, both under flip). The
+    summary's η means are per run, so Σ η = mean · runs."""
+    eta = frame["eta0_mean"].astype(float).fillna(0.0) + frame["eta1_mean"].astype(float).fillna(0.0)
+    opt = frame["opt"].astype(float).to_numpy()
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(opt > 0, eta.to_numpy() * frame["runs"].astype(float).to_numpy() / opt, np.nan)
+
+
+def _bound_touches(ratio, bound, rel=1e-9):
+    """Mask of points whose measured ratio meets the bound (within rounding)."""
+    ok = np.isfinite(ratio) & np.isfinite(bound)
+    return ok & (np.abs(ratio - np.where(ok, bound, 0.0)) <= rel * np.maximum(1.0, np.abs(np.where(ok, bound, 0.0))))
+
+
+def plot_ratio_vs_rate(summary, family, k, out_stem, layout=None, x="rate"):
     """Competitive ratio against error rate, one panel per error model.
 
+    ``x = "rate"``: the x axis is the error rate r; ``x = "eta"``: it is the
+    realised wrong bits per OPT fault, Σ η / Σ OPT (:func:`wrong_bits_per_opt`),
+    so that phase bits and discard bits, whose rates mean different amounts
+    of error, are compared at equal error.
+
     For each prediction-using algorithm: pooled ratio Σ faults / Σ OPT
-    (solid, markers), a band between the per-seed minimum and maximum, and
-    its bound ratio Σ bound / Σ OPT (dashed, same colour) where finite.
-    Prediction-free baselines are horizontal dotted lines. The y axis starts
-    at 1 and is logarithmic when the shown range is large. Panels sit side
+    (solid, markers), shaded its 95 % instance-bootstrap interval
+    (``ci_low``/``ci_high``; none for a single instance), and its bound ratio
+    Σ bound / Σ OPT (thin dashed, same colour) drawn *on top* of the
+    measured curve; a black ring marks every point where the measured ratio
+    meets the bound exactly. The y range fits the measured values and the
+    baselines (one convention for every family): a bound that leaves the top
+    is marked by a triangle at the top edge. Prediction-free baselines are
+    horizontal dotted lines. The y axis starts at 1 and is logarithmic when
+    the measured range exceeds :data:`LOG_THRESHOLD`. Panels sit side
     by side in the ``two_column`` layout and are stacked in ``one_column``
     (:data:`LAYOUTS`). Writes ``out_stem.pdf`` and ``out_stem.png``; returns
     their paths.
@@ -231,7 +257,11 @@ def plot_ratio_vs_rate(summary, family, k, out_stem, layout=None):
     spec = layout_spec(layout)
     narrow = spec["name"] == "one_column"
     sub = _select(summary, family, k)
-    title = f"{family}, k = {int(k)}: fault ratio vs prediction error rate"
+    if x not in ("rate", "eta"):
+        raise ValueError(f"x must be 'rate' or 'eta', got {x!r}")
+    by_eta = x == "eta"
+    title = (f"{family}, k = {int(k)}: fault ratio vs wrong bits per OPT fault" if by_eta
+             else f"{family}, k = {int(k)}: fault ratio vs prediction error rate")
     if sub is None or len(sub) == 0:
         return _placeholder(out_stem, title, "no data for this trace family and k in this config", layout=layout)
     base_mask = _is_baseline(sub)
@@ -244,8 +274,10 @@ def plot_ratio_vs_rate(summary, family, k, out_stem, layout=None):
     base_algs = algorithm_order(base["algorithm"])
     base_ratio = {a: float(base.loc[base["algorithm"] == a, "ratio"].iloc[0]) for a in base_algs}
 
-    shown = list(_finite(pred["ratio"])) + list(_finite(pred["ratio_seed_max"]))
-    shown += list(_finite(pred["bound_ratio"])) + list(_finite(list(base_ratio.values())))
+    has_ci = {"ci_low", "ci_high"} <= set(pred.columns)
+    # The y range fits what was measured (bounds may leave the top).
+    shown = list(_finite(pred["ratio"])) + (list(_finite(pred["ci_high"])) if has_ci else [])
+    shown += list(_finite(list(base_ratio.values())))
     hi = max(shown) if shown else 1.1
     log = hi / 1.0 > LOG_THRESHOLD
     # y starts at 1 (no algorithm beats OPT), padded just enough that the
@@ -255,12 +287,13 @@ def plot_ratio_vs_rate(summary, family, k, out_stem, layout=None):
     else:
         top = max(hi, 1.1) - 1.0
         lo, hi = 1.0 - 0.02 * top, 1.0 + 1.06 * top
-    rates = np.unique(_finite(pred["rate"]))
+    pred = pred.assign(_x=wrong_bits_per_opt(pred) if by_eta else pred["rate"].astype(float))
+    rates = np.unique(_finite(pred["_x"]))
     positive = rates[rates > 0]
     # Configs usually sample small rates densely (0.01, 0.02, 0.05, ...):
     # a symmetric-log x axis (linear below the smallest positive rate) keeps
     # them apart while still showing r = 0.
-    symlog = len(positive) >= 2 and positive.min() / positive.max() < 0.1
+    symlog = not by_eta and len(positive) >= 2 and positive.min() / positive.max() < 0.1
     pad = 0.03 * max(float(rates.max() - rates.min()), 0.1)
 
     lw, ms = spec["line"], spec["marker"]
@@ -276,9 +309,13 @@ def plot_ratio_vs_rate(summary, family, k, out_stem, layout=None):
     ]
     style_handles = [
         Line2D([], [], color="#555555", linestyle="-", linewidth=1.2 * lw, label=POOLED_LABEL),
-        Patch(facecolor="#555555", alpha=0.25, label="range over seeds (min–max)"),
+        Patch(facecolor="#555555", alpha=0.25, label="95 % bootstrap interval over instances"),
         Line2D([], [], color="#555555", linestyle="--", linewidth=0.8 * lw,
                label="proven upper bound (realised η0, η1)"),
+        Line2D([], [], color="black", marker="o", markerfacecolor="none", linestyle="none",
+               markersize=1.9 * ms, label="measured = bound"),
+        Line2D([], [], color="#555555", marker="^", linestyle="none", markersize=ms,
+               label="bound above the panel"),
     ]
     handles, ncols = _legend_columns([alg_handles, base_handles, style_handles], max_cols=2 if narrow else 4)
     legend_rows = math.ceil(len(handles) / ncols)
@@ -303,28 +340,32 @@ def plot_ratio_vs_rate(summary, family, k, out_stem, layout=None):
             axes = fig.subplots(len(models), 1, sharex=True, squeeze=False)[:, 0]
         else:
             axes = fig.subplots(1, len(models), sharey=True, squeeze=False)[0]
+        top_marks = []
         fig.suptitle(title)
         for i, (ax, model) in enumerate(zip(axes, models)):
             m = pred[pred["error_model"] == model]
             for alg in pred_algs:
-                d = m[m["algorithm"] == alg].sort_values("rate", kind="mergesort")
+                d = m[m["algorithm"] == alg].sort_values(["_x", "rate"], kind="mergesort")
                 if len(d) == 0:
                     continue
                 c, mk = algorithm_colour(alg), algorithm_marker(alg)
-                x = d["rate"].to_numpy(dtype=float)
-                ax.fill_between(
-                    x,
-                    d["ratio_seed_min"].to_numpy(dtype=float),
-                    d["ratio_seed_max"].to_numpy(dtype=float),
-                    color=c,
-                    alpha=0.18,
-                    linewidth=0,
-                )
+                xs = d["_x"].to_numpy(dtype=float)
+                if has_ci:
+                    ax.fill_between(xs, d["ci_low"].to_numpy(dtype=float), d["ci_high"].to_numpy(dtype=float),
+                                    color=c, alpha=0.22, linewidth=0, zorder=1)
                 y = d["ratio"].to_numpy(dtype=float)
-                ax.plot(x, y, "-", color=c, marker=mk, markersize=ms, linewidth=1.2 * lw)
+                ax.plot(xs, y, "-", color=c, marker=mk, markersize=ms, linewidth=1.2 * lw, zorder=2)
                 b = d["bound_ratio"].to_numpy(dtype=float)
                 if np.isfinite(b).any():
-                    ax.plot(x, b, "--", color=c, linewidth=0.8 * lw, alpha=0.9)
+                    # The bound on top of the measured curve, thin and dashed,
+                    # so that a bound met exactly stays visible.
+                    ax.plot(xs, b, color=c, linestyle=(0, (4, 2)), linewidth=0.7 * lw, zorder=3)
+                    touch = _bound_touches(y, b)
+                    ax.plot(xs[touch], y[touch], linestyle="none", marker="o", markersize=1.9 * ms,
+                            markerfacecolor="none", markeredgecolor="black", markeredgewidth=0.6, zorder=4)
+                    over = np.isfinite(b) & (b > hi)
+                    if over.any():
+                        top_marks.append((ax, float(xs[over][0]), c))
             for alg in base_algs:
                 ax.axhline(base_ratio[alg], linestyle=":", color=algorithm_colour(alg), linewidth=1.1 * lw)
             desc = ERROR_MODELS.get(model, "")
@@ -339,7 +380,7 @@ def plot_ratio_vs_rate(summary, family, k, out_stem, layout=None):
                 xlabel = f"error rate r (log scale above {linthresh:g})"
             else:
                 ax.set_xlim(float(rates.min()) - pad, float(rates.max()) + pad)
-                xlabel = "error rate r"
+                xlabel = "wrong bits per OPT fault, Σ η / Σ OPT" if by_eta else "error rate r"
             if not narrow or i == len(models) - 1:
                 ax.set_xlabel(xlabel)
             ax.grid(True, which="major", color="#dddddd", linewidth=0.5)
@@ -349,6 +390,10 @@ def plot_ratio_vs_rate(summary, family, k, out_stem, layout=None):
             ax.set_ylim(lo, hi)
             if narrow or i == 0:
                 ax.set_ylabel("fault ratio ALG / OPT")
+        for ax, x0, c in top_marks:
+            # Where a bound first leaves the panel: a triangle on the top edge.
+            ax.plot([x0], [1.0], transform=ax.get_xaxis_transform(), marker="^", color=c, markersize=ms,
+                    linestyle="none", clip_on=False, zorder=5)
         if not narrow:
             # Name the dotted baselines where they end (one column has no room;
             # its legend names them).

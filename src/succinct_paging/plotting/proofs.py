@@ -1,16 +1,11 @@
-"""Figures of the lower-bound families (contract §4) and of the fitted constants.
+"""Figure of the lower-bound families (contract §4).
 
 - :func:`plot_lower_bounds`: cost − OPT against the error that each family
   creates (η0 for ``lb_keep``, η1 for ``lb_discard`` and ``lb_all_ones``),
   with the lines (k−1)·η0 (one per k, in k's colour) and η1; one panel per
   family.
-- :func:`plot_fitted_constants`: the (α, β) plane, one panel per cache size k
-  of the runs table, with the deterministic frontier α + β = k, the proven
-  (α, β) of contract §3 (hollow) and the fitted (α̂, β̂) with their bootstrap
-  intervals (filled); a last panel shows the fits on ``lb_keep`` for every k,
-  each against its own frontier.
 
-Both write PDF and PNG atomically and reproducibly (no creation date or
+It writes PDF and PNG atomically and reproducibly (no creation date or
 software version in the metadata), through :class:`matplotlib.figure.Figure`
 with the Agg/PDF backends (no pyplot, no global state). Algorithm colours and
 markers are those of :mod:`succinct_paging.plotting.family`.
@@ -19,20 +14,14 @@ markers are those of :mod:`succinct_paging.plotting.family`.
 import math
 
 import matplotlib
-import numpy as np
 from matplotlib import colormaps
 from matplotlib.cm import ScalarMappable
 from matplotlib.colors import BoundaryNorm
 from matplotlib.lines import Line2D
 
 from succinct_paging.proofs.lower_bounds import FAMILIES
-from succinct_paging.plotting.style import algorithm_colour, algorithm_marker, new_figure, rc, save_figure
+from succinct_paging.plotting.style import algorithm_marker, new_figure, rc, save_figure
 from succinct_paging.plotting.style import layout as layout_spec
-
-# Fitted points: one marker per trace family ("o" is the proven point, "*" a
-# fit on lb_keep).
-_FAMILY_MARKERS = ["s", "^", "v", "D", "P", "X", "<", ">", "h", "p", "d", "8"]
-_LB_MARKER = "*"
 
 _FAMILY_AXIS = {
     "lb_keep": ("eta0", "η0 (wrong keep bits)", "(k−1)·η0"),
@@ -116,97 +105,3 @@ def plot_lower_bounds(table, out_stem, layout=None):
             cb.set_ticks(ks[::step])
         fig.suptitle("Adaptive lower-bound adversaries (contract §4): cost − OPT against the prediction error")
     return save_figure(fig, out_stem, spec)
-
-
-def _family_markers(families):
-    fams = sorted(set(families))
-    return {f: _FAMILY_MARKERS[i % len(_FAMILY_MARKERS)] for i, f in enumerate(fams)}
-
-
-def _finite(*vals):
-    return all(v is not None and not (isinstance(v, float) and math.isnan(v)) for v in vals)
-
-
-def plot_fitted_constants(fits, out_stem, layout=None):
-    """The (α, β) plane with frontier, proven and fitted points (see module
-    docstring). ``fits``: the table of :func:`succinct_paging.proofs.fit.fit_table`;
-    ``layout``: as in :func:`plot_lower_bounds`. Returns the written paths."""
-    spec = layout_spec(layout)
-    with matplotlib.rc_context(rc(spec)):
-        runs = fits[fits["source"] == "runs"]
-        lb = fits[(fits["source"] == "lower_bounds") & (fits["trace_family"] == "lb_keep")]
-        ks = sorted(set(int(k) for k in runs["k"]))
-        n_panels = len(ks) + (1 if len(lb) else 0)
-        n_panels = max(n_panels, 1)
-        fig, axes = _grid(spec, n_panels, 2.5)
-        fam_markers = _family_markers(runs["trace_family"])
-        algorithms = list(dict.fromkeys(fits["algorithm"]))
-        ring = {a: max(40, 200 - 35 * i) for i, a in enumerate(algorithms)}
-        for ax, k in zip(axes, ks):
-            sub = runs[runs["k"] == k]
-            amax = max(3.0, float(np.nanmax(sub[["alpha_hi", "alpha", "proven_alpha"]].to_numpy(dtype=float),
-                                            initial=0)) + 0.5)
-            ax.plot([0, min(amax, k)], [k, k - min(amax, k)], color="black", lw=1.3,
-                    label="α + β = k (deterministic frontier)")
-            for alg, g in sub.groupby("algorithm", sort=False):
-                colour = algorithm_colour(alg)
-                pa, pb = g["proven_alpha"].iloc[0], g["proven_beta"].iloc[0]
-                if _finite(pa, pb):  # rings of different sizes, so equal proven points stay visible
-                    ax.scatter([pa], [pb], s=ring[alg], marker="o", facecolors="none",
-                               edgecolors=colour, linewidths=1.6, zorder=4)
-                for row in g.itertuples(index=False):
-                    if not _finite(row.alpha, row.beta):
-                        continue
-                    xerr = _err(row.alpha, row.alpha_lo, row.alpha_hi)
-                    yerr = _err(row.beta, row.beta_lo, row.beta_hi)
-                    ax.errorbar([row.alpha], [row.beta], xerr=xerr, yerr=yerr, fmt=fam_markers[row.trace_family],
-                                color=colour, ms=6, lw=0.9, capsize=2, zorder=5)
-            ax.set_xlim(0, amax)
-            top = np.nanmax(sub[["beta_hi", "beta", "proven_beta"]].to_numpy(dtype=float), initial=0)
-            ax.set_ylim(0, max(k, top) * 1.08)
-            ax.set_xlabel("α (weight of OPT)")
-            ax.set_ylabel("β (weight of η0)")
-            ax.set_title(f"runs table, k = {k}")
-        if len(lb):
-            ax = axes[-1]
-            lks = sorted(set(int(k) for k in lb["k"]))
-            for k in lks:
-                ax.plot([0, min(3, k)], [k, k - min(3, k)], color="0.6", lw=0.8, zorder=1)
-            ax.plot([], [], color="0.6", lw=0.8, label="α + β = k, one line per k")
-            for alg, g in lb.groupby("algorithm", sort=False):
-                colour = algorithm_colour(alg)
-                ok = g[g["alpha"].notna() & g["beta"].notna()]
-                ax.scatter(ok["alpha"], ok["beta"], marker=_LB_MARKER, color=colour, s=45, zorder=5)
-                pr = g[g["proven_alpha"].notna()]
-                ax.scatter(pr["proven_alpha"], pr["proven_beta"], s=120, marker="o",
-                           facecolors="none", edgecolors=colour, linewidths=1.4, zorder=4)
-            for k in (lks[0], lks[-1]):
-                ax.annotate(f"k = {k}", (0.05, k), xytext=(0, 2), textcoords="offset points", fontsize=spec["small"],
-                            color="0.35")
-            ax.set_xlim(0, 3)
-            ax.set_ylim(0, max(lks) * 1.08)
-            ax.set_xlabel("α (weight of OPT)")
-            ax.set_ylabel("β (weight of η0)")
-            ax.set_title("lower-bound family lb_keep, every k")
-            ax.legend(loc="center right", frameon=False)
-        if not n_panels or (not ks and not len(lb)):
-            axes[0].text(0.5, 0.5, "no runs with predictions", ha="center", va="center",
-                         transform=axes[0].transAxes)
-        handles = [Line2D([], [], color=algorithm_colour(a), lw=4, label=a) for a in algorithms]
-        handles += [Line2D([], [], color="0.3", marker=m, ls="none", label=f"fitted on {f}")
-                    for f, m in fam_markers.items()]
-        if len(lb):
-            handles.append(Line2D([], [], color="0.3", marker=_LB_MARKER, ls="none", label="fitted on lb_keep"))
-        handles += [Line2D([], [], color="0.3", marker="o", markerfacecolor="none", ms=10, ls="none",
-                           label="proven (α, β)"),
-                    Line2D([], [], color="black", lw=1.3, label="α + β = k")]
-        fig.legend(handles=handles, loc="outside lower center", ncol=min(len(handles), 5), frameon=False)
-        fig.suptitle("Fitted cost ≈ α̂·OPT + β̂·η0 + γ̂·η1 (NNLS, 95% bootstrap intervals) against the "
-                     "proven constants")
-    return save_figure(fig, out_stem, spec)
-
-
-def _err(est, lo, hi):
-    if not _finite(lo, hi):
-        return None
-    return [[max(0.0, est - lo)], [max(0.0, hi - est)]]

@@ -1,0 +1,25 @@
+import sys
+
+sys.stderr = open(snakemake.log[0], "w")  # noqa: F821 (snakemake comes from Snakemake)
+# Smoothness of one family and k (contract §1.4, §9): (cost − α·OPT)/OPT against
+# η/OPT with the proven slopes, and the pooled ratio against Σ η / Σ OPT.
+import os
+
+import pandas as pd
+
+from succinct_paging.experiments.summary import read_summary
+from succinct_paging.plotting.family import plot_ratio_vs_rate
+from succinct_paging.plotting.smoothness import plot_smoothness
+
+family = snakemake.wildcards.family  # noqa: F821
+k = int(snakemake.wildcards.k)  # noqa: F821
+layout = snakemake.params.layout  # noqa: F821
+out = snakemake.output  # noqa: F821
+runs = pd.read_parquet(snakemake.input.runs)  # noqa: F821
+written = plot_smoothness(runs, family, k, os.path.splitext(out.smoothness)[0], layout=layout)
+written += plot_ratio_vs_rate(read_summary(snakemake.input.summary), family, k,  # noqa: F821
+                              os.path.splitext(out.ratio_vs_eta)[0], layout=layout, x="eta")
+expected = {os.path.abspath(str(p)) for p in out}
+if expected != {os.path.abspath(p) for p in written}:
+    raise ValueError(f"plot_smoothness wrote {sorted(written)}, the rule declares {sorted(expected)}")
+print("\n".join(written), file=sys.stderr)
