@@ -73,7 +73,14 @@ def latex_tables():
 
 
 def get_final_output():
-    return ["results/runs.parquet", "results/runs.csv", "results/summary.csv"] + figure_files() + latex_tables() + proof_outputs() + arrival_outputs()
+    return ["results/runs.parquet", "results/runs.csv", "results/summary.csv"] + figure_files() + latex_tables() + proof_outputs() + arrival_outputs() + k_sweep_outputs()
+
+
+def k_sweep_outputs():
+    """Outputs of workflow/rules/k_sweep.smk: the table and the figure (none when no family is listed)."""
+    if not config["k_sweep"]["families"]:
+        return []
+    return ["results/k_sweep.csv"] + [f"results/figures/k_dependence.{ext}" for ext in ("pdf", "png")]
 
 
 def arrival_family_ks():
