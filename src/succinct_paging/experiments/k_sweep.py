@@ -15,7 +15,8 @@ Families (the number of pages N is derived from k):
     The cycle over 2k pages (N = 2k): every phase is new, so a marking
     algorithm with perfect phase bits (``mark_predict``) faults on every
     request while OPT faults about once per two requests: its ratio with
-    perfect bits is 2k/(k + 1) → 2, its proven α. Deterministic: one
+    perfect bits tends to 2 − 1/k → 2, its proven α (LFD on a cycle of N
+    pages faults on a fraction (N − k)/(N − 1) of the requests). Deterministic: one
     instance.
 
 Length: an instance has P = max(``phases``, ``phases_per_k`` × k) k-phases
@@ -172,6 +173,16 @@ def fit_log(ks, ratios):
     y = np.asarray(ratios, dtype=float)
     ok = np.isfinite(y) & (x > 0)
     return float((x[ok] * y[ok]).sum() / (x[ok] ** 2).sum()) if ok.any() else float("nan")
+
+
+def mark_predict_robustness(df):
+    """Per k: MARK&PREDICT's largest pooled ratio over the families and the
+    rate-1 error settings (the worst all-wrong bits measured), and the
+    least-squares c of ratio ≈ c·ln k. Returns ``(frame, c)``."""
+    pool = pooled(df)
+    wrong = pool[(pool["algorithm"] == "mark_predict") & np.isclose(pool["rate"].astype(float), 1.0)]
+    worst = wrong.sort_values("ratio").groupby("k").tail(1).sort_values("k")
+    return worst, fit_log(worst["k"], worst["ratio"])
 
 
 def harmonic_numbers(ks):

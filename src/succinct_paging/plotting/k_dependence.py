@@ -13,7 +13,8 @@
 (iv)  MARK&PREDICT's two sides: its worst all-wrong ratio over the
       families and the rate-1 settings, with the least-squares fit c·ln k;
       and its perfect-bit ratio on ``loop_2k`` with the line α = 2 and the
-      exact value 2k/(k+1).
+      limit 2 − 1/k of long traces (LFD on a cycle of N pages faults on a
+      fraction (N − k)/(N − 1) of the requests).
 
 Bound lines are drawn first and thin, measured points on top, so a curve
 that follows a line stays visible. Every panel is drawn only from the rows
@@ -24,7 +25,7 @@ import matplotlib
 import numpy as np
 from matplotlib.lines import Line2D
 
-from succinct_paging.experiments.k_sweep import fit_log, harmonic_numbers, pooled
+from succinct_paging.experiments.k_sweep import harmonic_numbers, mark_predict_robustness, pooled
 from succinct_paging.plotting.style import algorithm_order, algorithm_style, new_figure, rc, save_figure
 from succinct_paging.plotting.style import layout as layout_spec
 
@@ -99,16 +100,6 @@ def _keep_extra(df):
     """Σ(cost − OPT)/Ση0 per (family, k, algorithm) over every false_keep row."""
     keep = df[(df["error_model"] == "false_keep") & df["eta0"].notna()]
     return pooled(keep.assign(rate=0.0))  # pool the rates
-
-
-def mark_predict_robustness(df):
-    """Per k: MARK&PREDICT's largest pooled ratio over the families and the
-    rate-1 error settings (the worst all-wrong bits measured), and the
-    least-squares c of ratio ≈ c·ln k. Returns ``(frame, c)``."""
-    pool = pooled(df)
-    wrong = pool[(pool["algorithm"] == "mark_predict") & np.isclose(pool["rate"].astype(float), 1.0)]
-    worst = wrong.sort_values("ratio").groupby("k").tail(1).sort_values("k")
-    return worst, fit_log(worst["k"], worst["ratio"])
 
 
 def plot_k_dependence(df, out_stem, layout=None):
@@ -200,7 +191,7 @@ def plot_k_dependence(df, out_stem, layout=None):
                       & (pool["error_model"] != "none") & np.isclose(pool["rate"].astype(float), 0.0)]
         if len(loop2k):
             ax.axhline(2.0, color="black", lw=0.8, zorder=1)
-            ax.plot(x, 2 * x / (x + 1), color="0.45", lw=0.8, ls=":", zorder=1)
+            ax.plot(x, 2 - 1 / x, color="0.45", lw=0.8, ls=":", zorder=1)
             ax.plot(loop2k["k"], loop2k["ratio"], color=colour, ls="none", marker=marker, markerfacecolor="white",
                     ms=spec["marker"] + 1.5, zorder=3, label="perfect bits on loop_2k")
             ax.annotate("α = 2", (x[-1], 2.0), xytext=(3, 0), textcoords="offset points", va="center",
