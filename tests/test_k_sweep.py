@@ -14,7 +14,7 @@ from succinct_paging.bounds import harmonic
 from succinct_paging.config import ConfigError, check_config
 from succinct_paging.experiments.grid import COLUMNS
 from succinct_paging.experiments.k_sweep import (FAMILIES, fit_log, length, make_instances, mark_predict_robustness,
-                                                 n_pages, pooled, read_sweep, run_job)
+                                                 n_pages, pooled, read_sweep, run_job, soon_bits)
 from succinct_paging.experiments.grid import write_runs_csv
 from succinct_paging.plotting.k_dependence import plot_k_dependence
 from succinct_paging.truth import setup_instance
@@ -26,7 +26,7 @@ SECTION = {
     "phases": 30, "phases_per_k": 0, "instances": 2, "seeds": 3,
     "errors": [{"model": "flip", "rate": 0.0}, {"model": "false_keep", "rate": 1.0},
                {"model": "false_keep", "rate": 0.1}, {"model": "flip", "rate": 1.0},
-               {"model": "false_discard", "rate": 1.0}],
+               {"model": "false_discard", "rate": 1.0}, {"model": "soon", "rate": 0.5}],
     "algorithms": ["lru", "marker", "followbits", "followbits_robust", "mark0", "mark0_eager", "mark_predict",
                    "combine(followbits,lru)", "combine(mark0,marker)"],
 }
@@ -140,6 +140,34 @@ def test_mark_predict_perfect_bits_on_loop_2k_tend_to_2():
     assert ratios == sorted(ratios) and 1.8 < ratios[-1] <= 2.0
 
 
+@settings(max_examples=40, deadline=None)
+@given(k=st.integers(2, 12), phases=st.integers(2, 30), rate=st.sampled_from([0.1, 0.25, 0.5, 1.0]))
+def test_soon_bits(k, phases, rate):
+    """soon: bit 1 iff the next request of the page comes at most ⌈rate·k⌉
+    requests after the end of the current k-phase (naive loop over t); on
+    loop at rate 1 it is exactly every phase bit flipped."""
+    for pages in (make_instances("loop", k, phases, 1, 0)[0][1], make_instances("uniform", k, phases, 1, 0)[0][1]):
+        inst = setup_instance(pages, k)
+        m = int(np.ceil(rate * k))
+        bits = soon_bits(inst, rate)
+        for t in range(inst.n):
+            end = max(u for u in range(inst.n) if inst.phases[u] == inst.phases[t])
+            later = [u for u in range(t + 1, inst.n) if pages[u] == pages[t]]
+            assert bits[t] == int(bool(later) and later[0] <= end + m)
+    loop_inst = setup_instance(make_instances("loop", k, phases, 1, 0)[0][1], k)
+    assert np.array_equal(soon_bits(loop_inst, 1.0), 1 - loop_inst.phase)
+
+
+def test_soon_is_worse_than_flip_for_mark_predict_on_loop():
+    """The adversarial soon bits (rate 0.5) cost mark_predict more than every
+    phase bit wrong on loop, for k = 16, 32."""
+    section = dict(SECTION, phases_per_k=4, seeds=4, algorithms=["mark_predict"],
+                   errors=[{"model": "flip", "rate": 1.0}, {"model": "soon", "rate": 0.5}])
+    for k in (16, 32):
+        pool = pooled(run_job("loop", k, section, 3)).set_index("error_model")["ratio"]
+        assert pool["soon"] > 1.2 * pool["flip"], (k, pool)
+
+
 def test_pooled_and_fit():
     df = pd.DataFrame({"trace_family": ["a"] * 3, "k": [2] * 3, "algorithm": ["x"] * 3,
                        "error_model": ["false_keep"] * 3, "rate": [1.0] * 3, "faults": [10, 20, 30],
@@ -185,7 +213,7 @@ def test_config_defaults_and_canonical_ids():
     ({"ks": [1]}, "k_sweep.ks[0]", "integer >= 2"),
     ({"ks": [4.0]}, "k_sweep.ks[0]", "write 4"),
     ({"ks": [2 * 10**9]}, "k_sweep.ks[0]", "[2, 1000000000]"),
-    ({"errors": [{"model": "flop", "rate": 1}]}, "k_sweep.errors[0].model", "flip, false_keep, false_discard"),
+    ({"errors": [{"model": "flop", "rate": 1}]}, "k_sweep.errors[0].model", "flip, false_keep, false_discard, soon"),
     ({"errors": [{"model": "flip", "rate": 2}]}, "k_sweep.errors[0].rate", "[0, 1]"),
     ({"errors": [{"model": "flip"}]}, "k_sweep.errors[0].rate", "required"),
     ({"errors": [{"model": "flip", "rate": 1}, {"model": "flip", "rate": 1.0}]}, "k_sweep.errors[1]", "once"),

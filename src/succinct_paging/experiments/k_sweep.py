@@ -33,9 +33,11 @@ and error setting ``(model, rate)`` it draws predicted bits (seeds
 ``derive_seed(master_seed, "k_sweep", "bits", family, instance, k, seed)``
 and then the kind of bits: the same draws for every setting, so errors are
 nested across rates) and runs every algorithm that reads bits; algorithms
-that read none run once per seed with error model ``none``. An algorithm
-whose result cannot depend on the seed (deterministic, with bits that are
-certain: rate 0 or 1, or no bits) runs on the first seed only. Rows are those
+that read none run once per seed with error model ``none``. Besides the
+models of contract §2 the sweep knows the deterministic adversarial model
+``soon`` (:func:`soon_bits`). An algorithm whose result cannot depend on the
+seed (deterministic, with bits that are certain: rate 0 or 1, ``soon``, or
+no bits) runs on the first seed only. Rows are those
 of the runs table (:data:`succinct_paging.experiments.grid.COLUMNS`) with the
 contract §3 bound in ``bound``. O(runs × n) per job.
 """
@@ -45,7 +47,7 @@ import pandas as pd
 
 from succinct_paging.algorithms import parse_algorithm, upper_bound
 from succinct_paging.bounds import harmonic, robust_budget
-from succinct_paging.errors import inject_bits
+from succinct_paging.errors import count_errors, inject_bits
 from succinct_paging.experiments.grid import sort_runs, to_frame
 from succinct_paging.seeds import derive_seed
 from succinct_paging.simulation import run_parsed
@@ -90,9 +92,35 @@ def make_instances(family, k, phases, instances, master_seed, phases_per_k=0):
             for i in range(int(instances))]
 
 
-def _seeds_for(parsed, rate, seeds):
+#: The adversarial error model of the sweep (not one of contract §2's).
+SOON = "soon"
+
+
+def soon_bits(inst, rate):
+    """Adversarial bits ``soon`` at ``rate`` r (our design): bit 1 ("evict
+    me") iff the page is requested again within the first m = ⌈r·k⌉ requests
+    after the end of the current k-phase (or earlier), 0 otherwise. For
+    MARK&PREDICT this points its random choice at the unmarked pages that
+    return soonest; with r = 1 on ``loop`` it equals flipping every phase bit.
+    Deterministic (no seed); the same bits serve both kinds. O(n)."""
+    m = max(1, int(np.ceil(rate * inst.k)))
+    last = np.zeros(inst.n_phases, dtype=np.int64)
+    last[inst.phases] = np.arange(inst.n)  # the largest index of each phase wins
+    return ((inst.next < inst.n) & (inst.next <= last[inst.phases] + m)).astype(np.uint8)
+
+
+def _predicted(inst, model, rate, bit_seed):
+    """``{kind: (bits, η0, η1)}`` of one error setting."""
+    if model == SOON:
+        bits = soon_bits(inst, rate)
+        return {kind: (bits, *count_errors(bits, inst.bits(kind))) for kind in ("discard", "phase")}
+    return {kind: inject_bits(inst.bits(kind), model, rate, derive_seed(bit_seed, kind))
+            for kind in ("discard", "phase")}
+
+
+def _seeds_for(parsed, model, rate, seeds):
     """Replicate seeds on which a run can differ (see module docstring)."""
-    certain = rate is None or rate in (0.0, 1.0)
+    certain = model in ("none", SOON) or rate in (0.0, 1.0)
     return seeds if parsed.randomized or not certain else seeds[:1]
 
 
@@ -128,16 +156,15 @@ def run_job(family, k, section, master_seed, budget_factor=2, switch_factor=2.0,
                          eta0, eta1, faults / inst.opt, bound))
 
         for alg in blind:
-            for seed in _seeds_for(alg, None, seeds):
+            for seed in _seeds_for(alg, "none", None, seeds):
                 run(alg, zeros, None, None, "none", None, seed)
         for setting in section["errors"]:
             model, rate = setting["model"], float(setting["rate"])
             for seed in seeds:
                 bit_seed = derive_seed(master_seed, "k_sweep", "bits", family, name, k, seed)
-                predicted = {kind: inject_bits(inst.bits(kind), model, rate, derive_seed(bit_seed, kind))
-                             for kind in ("discard", "phase")}
+                predicted = _predicted(inst, model, rate, bit_seed)
                 for alg in reading:
-                    if seed in _seeds_for(alg, rate, seeds):
+                    if seed in _seeds_for(alg, model, rate, seeds):
                         run(alg, *predicted[alg.prediction], model, rate, seed)
         if progress:
             progress(f"k_sweep {family} k={k}: {name} done ({n} requests)")
@@ -177,10 +204,11 @@ def fit_log(ks, ratios):
 
 def mark_predict_robustness(df):
     """Per k: MARK&PREDICT's largest pooled ratio over the families and the
-    rate-1 error settings (the worst all-wrong bits measured), and the
-    least-squares c of ratio ≈ c·ln k. Returns ``(frame, c)``."""
+    rate-1 and ``soon`` error settings (the worst wrong bits measured), and
+    the least-squares c of ratio ≈ c·ln k. Returns ``(frame, c)``."""
     pool = pooled(df)
-    wrong = pool[(pool["algorithm"] == "mark_predict") & np.isclose(pool["rate"].astype(float), 1.0)]
+    wrong = pool[(pool["algorithm"] == "mark_predict")
+                 & (np.isclose(pool["rate"].astype(float), 1.0) | (pool["error_model"] == SOON))]
     worst = wrong.sort_values("ratio").groupby("k").tail(1).sort_values("k")
     return worst, fit_log(worst["k"], worst["ratio"])
 

@@ -10,8 +10,9 @@
 (iii) The Yao family (``uniform``): Σcost/ΣOPT of marker, lru, mark0,
       mark0_eager and mark_predict with every bit wrong (filled) and with
       perfect bits (rate 0, hollow), with the line H_k.
-(iv)  MARK&PREDICT's two sides: its worst all-wrong ratio over the
-      families and the rate-1 settings, with the least-squares fit c·ln k;
+(iv)  MARK&PREDICT's two sides: its worst ratio over the families, the
+      rate-1 settings and the adversarial ``soon`` bits, with the
+      least-squares fit c·ln k;
       and its perfect-bit ratio on ``loop_2k`` with the line α = 2 and the
       limit 2 − 1/k of long traces (LFD on a cycle of N pages faults on a
       fraction (N − k)/(N − 1) of the requests).
@@ -186,7 +187,7 @@ def plot_k_dependence(df, out_stem, layout=None):
             ax.annotate(f"{c:.2f}·ln k", (x[-1], c * np.log(x[-1])), xytext=(3, 0), textcoords="offset points",
                         va="center", fontsize=spec["small"], color=colour)
             ax.plot(worst["k"], worst["ratio"], color=colour, ls="none", marker=marker, ms=spec["marker"] + 1.5,
-                    zorder=3, label="worst measured, every bit wrong")
+                    zorder=3, label="worst measured: every bit wrong or soon")
         loop2k = pool[(pool["trace_family"] == "loop_2k") & (pool["algorithm"] == "mark_predict")
                       & (pool["error_model"] != "none") & np.isclose(pool["rate"].astype(float), 0.0)]
         if len(loop2k):
