@@ -2,18 +2,6 @@
 # k_sweep section, one job per family and k.
 
 
-def k_sweep_tables():
-    """One run table per k-sweep family and k."""
-    section = config["k_sweep"]
-    return [f"results/k_sweep/{fam}/k{k}.parquet" for fam in section["families"] for k in section["ks"]]
-
-
-def k_sweep_job_params():
-    """The keys of the k_sweep section a job depends on (the family and k name its file)."""
-    section = config["k_sweep"]
-    return {key: section[key] for key in ("phases", "phases_per_k", "instances", "seeds", "errors", "algorithms")}
-
-
 rule k_sweep_job:
     """Run every k_sweep algorithm under every error setting on one family at
     one k (N derived from k), for every instance and replicate seed."""
@@ -24,7 +12,8 @@ rule k_sweep_job:
     log:
         "logs/k_sweep/{sweep_family}/k{k}.log",
     params:
-        section=k_sweep_job_params(),
+        # the keys of the section a job depends on (the family and k name its file)
+        section={key: config["k_sweep"][key] for key in ("phases", "phases_per_k", "instances", "seeds", "errors", "algorithms")},
         master_seed=config["master_seed"],
         budget_factor=config["followbits_robust"]["budget_factor"],
         switch_factor=config["combine"]["switch_factor"],
@@ -38,7 +27,7 @@ rule k_sweep_job:
 rule k_sweep_table:
     """Concatenate the k-sweep jobs into results/k_sweep.csv (runs-table columns)."""
     input:
-        k_sweep_tables(),
+        [f"results/k_sweep/{fam}/k{k}.parquet" for fam in config["k_sweep"]["families"] for k in config["k_sweep"]["ks"]],
     output:
         report("results/k_sweep.csv", caption="../report/k_sweep.rst", category="The dependence on k"),
     log:
