@@ -22,6 +22,8 @@ that follows a line stays visible. Every panel is drawn only from the rows
 present (a panel without data says so).
 """
 
+import textwrap
+
 import matplotlib
 import numpy as np
 from matplotlib.lines import Line2D
@@ -83,7 +85,8 @@ def _note(ax, lines, spec, where="lower right"):
     if lines:
         x, ha = (0.97, "right") if "right" in where else (0.03, "left")
         y, va = (0.03, "bottom") if "lower" in where else (0.97, "top")
-        ax.text(x, y, "\n".join(lines), transform=ax.transAxes, ha=ha, va=va, fontsize=spec["small"] - 1)
+        text = "\n".join(textwrap.fill(line, 58, subsequent_indent="   ") for line in lines)
+        ax.text(x, y, text, transform=ax.transAxes, ha=ha, va=va, fontsize=spec["small"] - 1)
 
 
 def _select(pool, family, model, rate=None):
