@@ -6,8 +6,12 @@ import pandas as pd
 import pytest
 
 import succinct_paging as sp
-from succinct_paging.proofs.lower_bounds import COLUMNS, FAMILIES, adversary, lower_bound_table, read_table, write_table
-from succinct_paging.plotting.proofs import plot_lower_bounds
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from succinct_paging.proofs.lower_bounds import (COLUMNS, FAMILIES, STEPPED, Tracker, adversary, lower_bound_table,
+                                                 read_table, write_table)
+from succinct_paging.plotting.proofs import identical_groups, plot_lower_bounds
 
 KS = range(2, 17)
 DETERMINISTIC = ["followbits", "followbits_robust", "combine(followbits,lru)", "lru", "fifo"]
@@ -80,9 +84,71 @@ def test_probing_agrees_with_recorded_evictions():
     for fam in FAMILIES:
         for alg in ("followbits", "followbits_robust", "lru", "fifo"):
             for k in (2, 3, 5):
-                a = adversary(fam, alg, k, 6)
-                b = adversary(fam, alg, k, 6, probe=True)
+                a = adversary(fam, alg, k, 6, method="kernel")
+                b = adversary(fam, alg, k, 6, method="probe")
                 assert np.array_equal(a["pages"], b["pages"]) and np.array_equal(a["bits"], b["bits"])
+
+
+STEPPED_IDS = list(STEPPED) + [f"combine({a},{b})" for a in STEPPED for b in STEPPED if a != b]
+
+
+@pytest.mark.parametrize("algorithm", STEPPED_IDS)
+def test_step_by_step_adversary_equals_the_kernel_reruns(algorithm):
+    """The incremental adversary (plain-Python step-by-step simulation)
+    builds exactly the trace of the O(n²) reference that reruns the numba
+    kernel on every prefix, on every family, with several budgets."""
+    for fam in FAMILIES:
+        for k in (2, 3, 5):
+            for budget in (None, 1, k + 1):
+                a = adversary(fam, algorithm, k, 7, budget=budget)
+                b = adversary(fam, algorithm, k, 7, budget=budget, method="kernel")
+                assert np.array_equal(a["pages"], b["pages"]) and np.array_equal(a["bits"], b["bits"])
+                assert (a["cost"], a["opt"], a["eta0"], a["eta1"]) == (b["cost"], b["opt"], b["eta0"], b["eta1"])
+
+
+@settings(max_examples=60, deadline=None)
+@given(data=st.data(), algorithm=st.sampled_from(STEPPED_IDS), k=st.integers(1, 4),
+       budget=st.integers(1, 6), switch=st.sampled_from([1.0, 1.5, 2.0]))
+def test_stepper_evictions_equal_the_kernel_on_any_sequence(data, algorithm, k, budget, switch):
+    """On arbitrary pages and bits, the stepper's cache after every request
+    and its total cost equal the kernel's (cache found by probing the kernel
+    on the prefix: a page is cached iff requesting it adds no fault)."""
+    n = data.draw(st.integers(1, 30))
+    pages = data.draw(st.lists(st.integers(0, k + 2), min_size=n, max_size=n))
+    bits = data.draw(st.lists(st.integers(0, 1), min_size=n, max_size=n))
+    step = Tracker(algorithm, k, budget, switch, method="step")
+    ref = Tracker(algorithm, k, budget, switch, method="probe")
+    for p, b in zip(pages, bits):
+        assert step.request(p, b) == ref.request(p, b)
+        assert step.cache == ref.cache and step.cost == ref.cost
+    assert step.cost == sp.simulate(algorithm, pages, k, bits, budget=budget, switch_factor=switch)
+
+
+def test_ratio_tends_to_k_with_rounds():
+    """With 1000 rounds the ratio on lb_keep and lb_all_ones is within a few
+    percent of k, and grows with the number of rounds (the table's rounds
+    column)."""
+    table = lower_bound_table(["lb_keep", "lb_all_ones"], ["followbits", "lru"], [2, 8, 16], [10, 100, 1000])
+    assert list(table.columns) == COLUMNS and sorted(set(table["rounds"])) == [10, 100, 1000]
+    for (fam, alg, k), g in table.groupby(["family", "algorithm", "k"]):
+        ratio = (g.sort_values("rounds")["cost"] / g.sort_values("rounds")["opt"]).to_numpy()
+        assert np.all(np.diff(ratio) > 0) and ratio[-1] <= k, (fam, alg, k, ratio)
+        assert ratio[-1] >= 0.98 * k, (fam, alg, k, ratio)
+    keep = table[(table["family"] == "lb_keep") & (table["algorithm"] == "followbits")]
+    for row in keep.itertuples():
+        assert row.cost == row.k * (row.rounds + 1) and row.opt == row.k + row.rounds
+
+
+def test_identical_algorithms_are_grouped():
+    """The figure draws algorithms with identical rows once: on lb_all_ones
+    every algorithm faults on every request of the same trace."""
+    table = lower_bound_table(["lb_all_ones", "lb_discard"], ["followbits", "lru", "fifo"], [3, 4], [2, 5])
+    groups = identical_groups(table[table["family"] == "lb_all_ones"])
+    assert sorted(map(sorted, groups)) == [["fifo", "followbits", "lru"]]
+    discard = table[table["family"] == "lb_discard"]
+    for g in identical_groups(discard):
+        rows = [discard[discard["algorithm"] == a][["cost", "opt", "eta0", "eta1"]].to_numpy() for a in g]
+        assert all(np.array_equal(rows[0], r) for r in rows[1:])
 
 
 def test_reference_run_k8():

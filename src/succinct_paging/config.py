@@ -18,7 +18,7 @@ import numpy as np
 import yaml
 
 from succinct_paging.algorithms import ALGORITHMS, REGISTRY, parse_algorithm
-from succinct_paging.validate import MAX_SEED
+from succinct_paging.validate import MAX_K, MAX_SEED
 
 SYNTHETIC_PARAMS = {
     "uniform": ("n_pages",),
@@ -27,6 +27,10 @@ SYNTHETIC_PARAMS = {
     "working_set": ("n_pages", "set_size", "switch_prob"),
 }
 REAL_FAMILIES = ("brightkite", "citibike")
+
+#: Generators whose instances with at most k distinct pages are left out when
+#: ``exclude_trivial`` is on (real traces and the user's own files).
+TRIVIAL_EXCLUDABLE = REAL_FAMILIES + ("files",)
 
 #: Snakemake takes a wildcard value that ends in a block repeated this many
 #: times for a runaway recursion (PeriodicWildcardError, snakemake.io's
@@ -247,7 +251,35 @@ def check_config(config, schema_path, repo_root):
     _check_learned(config)
     _check_adversarial(config)
     _check_lower_bounds(config)
+    _check_k_sweep(config)
     return config
+
+
+def _check_k_sweep(config):
+    """Semantic checks of the ``k_sweep`` section (contract §9): cache sizes
+    in [2, MAX_K], error settings listed once (rates must be numbers, not
+    booleans), algorithm ids canonical and not ``opt`` nor next-arrival ones."""
+    section = config["k_sweep"]
+    for i, k in enumerate(section["ks"]):
+        if k > MAX_K:
+            raise ConfigError(f"config key k_sweep.ks[{i}]: {k} is out of range; allowed: an integer in [2, {MAX_K}]")
+    seen = {}
+    for i, setting in enumerate(section["errors"]):
+        rate = setting["rate"]
+        if isinstance(rate, bool):
+            raise ConfigError(f"config key k_sweep.errors[{i}].rate: {rate!r} is not a number in [0, 1]")
+        key = (setting["model"], float(rate))
+        if key in seen:
+            raise ConfigError(f"config key k_sweep.errors[{i}]: {setting['model']} at rate {rate} is already "
+                              f"listed as k_sweep.errors[{seen[key]}]; list each setting once")
+        seen[key] = i
+        setting["rate"] = float(rate)
+    section["algorithms"] = _canonical_algorithms(
+        section["algorithms"], "k_sweep.algorithms",
+        lambda a: "reads next-arrival predictions (contract §7), which the error models do not make"
+        if a.prediction == "arrivals" else
+        ("is every row's opt column already; allowed: the other contract §3 ids or combine(A,B)"
+         if "opt" in a.parts else None))
 
 
 def _check_lower_bounds(config):

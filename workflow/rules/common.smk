@@ -13,7 +13,7 @@ sys.path.insert(0, _SRC)
 os.environ.update(PYTHONPATH=os.pathsep.join(p for p in (_SRC, os.environ.get("PYTHONPATH")) if p))
 
 from succinct_paging.algorithms import parse_algorithm
-from succinct_paging.config import REAL_FAMILIES, ConfigError, check_config, check_config_file
+from succinct_paging.config import REAL_FAMILIES, TRIVIAL_EXCLUDABLE, ConfigError, check_config, check_config_file
 
 try:
     for _path in workflow.configfiles:  # what YAML changed silently: a repeated key, 010 read as 8
@@ -75,14 +75,12 @@ def latex_tables():
 
 
 def get_final_output():
-    return ["results/runs.parquet", "results/runs.csv", "results/summary.csv"] + figure_files() + latex_tables() + proof_outputs() + arrival_outputs() + smoothness_outputs()
+    return ["results/runs.parquet", "results/runs.csv", "results/summary.csv"] + figure_files() + latex_tables() + proof_outputs() + arrival_outputs() + smoothness_outputs() + k_sweep_outputs()
 
 
 def excludes_trivial(family):
     """Whether the truth job of ``family`` drops instances with at most k
     distinct pages (config key exclude_trivial; real and files families only)."""
-    from succinct_paging.experiments.grid import TRIVIAL_EXCLUDABLE
-
     return bool(config["exclude_trivial"]) and config["families"][family]["generator"] in TRIVIAL_EXCLUDABLE
 
 
@@ -94,6 +92,13 @@ def smoothness_outputs():
     figures = [f"figures/{name}_{fam}_k{k}.{ext}" for fam, k in family_ks()
                for name in ("smoothness", "ratio_vs_eta") for ext in ("pdf", "png")]
     return [f"results/{f}" for f in tables + figures]
+
+
+def k_sweep_outputs():
+    """Outputs of workflow/rules/k_sweep.smk: the table and the figure (none when no family is listed)."""
+    if not config["k_sweep"]["families"]:
+        return []
+    return ["results/k_sweep.csv"] + [f"results/figures/k_dependence.{ext}" for ext in ("pdf", "png")]
 
 
 def arrival_family_ks():

@@ -1,6 +1,7 @@
 rule lower_bounds:
     """Play the adaptive lower-bound adversaries of contract §4 against every
-    configured deterministic algorithm, for every k and number of rounds."""
+    configured deterministic algorithm, for every k and number of rounds
+    (followed step by step: O(n) per run)."""
     output:
         report(
             "results/lower_bounds.csv",
@@ -24,7 +25,7 @@ rule lower_bounds:
 
 rule plot_lower_bounds:
     """cost − OPT against η0 / η1 on the lower-bound families, with the lines
-    (k−1)·η0 and η1."""
+    (k−1)·η0 and η1, and cost/OPT against the number of rounds with the line k."""
     input:
         "results/lower_bounds.csv",
     output:

@@ -1,7 +1,7 @@
 import sys
 
 sys.stderr = open(snakemake.log[0], "w")  # noqa: F821 (snakemake comes from Snakemake)
-# cost − OPT against η0 / η1 on the lower-bound families, with (k−1)·η0 and η1.
+# cost − OPT against η0 / η1 on the lower-bound families, with (k−1)·η0 and η1; cost/OPT against rounds.
 from pathlib import Path
 
 from succinct_paging.proofs.lower_bounds import read_table

@@ -34,11 +34,6 @@ COLUMNS = [
 ]
 
 
-#: Generators whose instances are excluded when trivial (config key
-#: ``exclude_trivial``): the real traces and the user's own files.
-TRIVIAL_EXCLUDABLE = tuple(traces_mod.REAL_FAMILIES) + ("files",)
-
-
 def is_trivial(pages, k):
     """True iff ``pages`` requests at most ``k`` distinct pages: every
     algorithm then pays exactly the cold faults, OPT = #distinct, and the

@@ -43,9 +43,14 @@ cost − OPT = η1 on ``lb_discard`` (η1 = rounds, OPT = k + rounds,
 cost = k + 2·rounds); on ``lb_all_ones`` cost − OPT = η1 for every algorithm
 (every request faults, and with all-1 bits η1 = n − OPT).
 
-Cost: a family of n requests runs the kernel on every prefix, O(n²) per run
-(``combine``: O(k·n²), its cache is found by probing); n = O(k·rounds).
+Cost: the algorithm is followed by a plain-Python step-by-step simulation
+(:class:`Tracker`, ``method="step"``), O(n) per run (``combine``: O(k) per
+fault), n = O(k·rounds), plus OPT in O(n log n); a run of 1000 rounds at
+k = 16 takes well under a second. The tests check every step against the
+numba kernel rerun on each prefix (``method="kernel"``, O(n²)).
 """
+
+from collections import OrderedDict
 
 import numpy as np
 import pandas as pd
@@ -65,29 +70,201 @@ FAMILIES = ("lb_keep", "lb_discard", "lb_all_ones")
 COLUMNS = ["family", "algorithm", "k", "rounds", "n", "cost", "opt", "eta0", "eta1"]
 
 
+class _Lru:
+    """LRU served one request at a time (contract §3): O(1) per request."""
+
+    def __init__(self, k):
+        self.k = k
+        self.cache = OrderedDict()
+
+    def step(self, page, bit):
+        """Serve ``page``; return ``(fault, victim or None)``."""
+        if page in self.cache:
+            self.cache.move_to_end(page)
+            return False, None
+        victim = self.cache.popitem(last=False)[0] if len(self.cache) == self.k else None
+        self.cache[page] = None
+        return True, victim
+
+
+class _Fifo(_Lru):
+    """FIFO served one request at a time (contract §3): O(1) per request."""
+
+    def step(self, page, bit):
+        if page in self.cache:
+            return False, None
+        victim = self.cache.popitem(last=False)[0] if len(self.cache) == self.k else None
+        self.cache[page] = None
+        return True, victim
+
+
+class _FollowBits:
+    """``followbits`` served one request at a time (contract §3.2): one
+    recency list per latest bit, O(1) per request."""
+
+    def __init__(self, k):
+        self.k = k
+        self.lists = (OrderedDict(), OrderedDict())
+        self.cache = {}  # page -> latest bit
+
+    def step(self, page, bit):
+        bit = int(bit)
+        if page in self.cache:
+            del self.lists[self.cache[page]][page]
+            self.lists[bit][page] = None
+            self.cache[page] = bit
+            return False, None
+        victim = None
+        if len(self.cache) == self.k:
+            victim = next(iter(self.lists[1] or self.lists[0]))
+            del self.lists[self.cache.pop(victim)][victim]
+        self.lists[bit][page] = None
+        self.cache[page] = bit
+        return True, victim
+
+
+class _FollowBitsRobust:
+    """``followbits_robust`` served one request at a time (contract §3.3):
+    the k-phases of §1.3, four recency lists (unmarked/marked × latest bit),
+    at most ``budget`` faults per phase as ``followbits``, then the least
+    recently used unmarked page with bit 1, else unmarked. O(1) per request."""
+
+    def __init__(self, k, budget):
+        self.k, self.budget = k, budget
+        self.lists = {(m, b): OrderedDict() for m in (0, 1) for b in (0, 1)}
+        self.cache = {}  # page -> (marked, latest bit)
+        self.last_use = {}
+        self.phase_of = {}
+        self.phase = self.distinct = self.phase_faults = self.t = 0
+
+    def _older(self, a, b):
+        if a is None or b is None:
+            return b if a is None else a
+        return a if self.last_use[a] < self.last_use[b] else b
+
+    def _first(self, key):
+        return next(iter(self.lists[key]), None)
+
+    def step(self, page, bit):
+        bit = int(bit)
+        if self.phase_of.get(page) != self.phase:
+            if self.distinct == self.k:  # the (k+1)-th distinct page opens a phase: unmark all
+                self.phase += 1
+                self.distinct = self.phase_faults = 0
+                for b in (0, 1):
+                    for q in self.lists[(1, b)]:
+                        self.lists[(0, b)][q] = None
+                        self.cache[q] = (0, b)
+                    self.lists[(1, b)].clear()
+            self.distinct += 1
+            self.phase_of[page] = self.phase
+        fault, victim = page not in self.cache, None
+        if not fault:
+            del self.lists[self.cache[page]][page]
+        else:
+            self.phase_faults += 1
+            if len(self.cache) == self.k:
+                if self.phase_faults <= self.budget:
+                    victim = self._older(self._first((0, 1)), self._first((1, 1)))
+                    if victim is None:
+                        victim = self._older(self._first((0, 0)), self._first((1, 0)))
+                else:
+                    victim = self._first((0, 1))
+                    if victim is None:
+                        victim = self._first((0, 0))
+                del self.lists[self.cache.pop(victim)][victim]
+        self.lists[(1, bit)][page] = None
+        self.cache[page] = (1, bit)
+        self.last_use[page] = self.t
+        self.t += 1
+        return fault, victim
+
+
+class _Combine:
+    """``combine(A, B)`` of two steppers, served one request at a time
+    (contract §3.7): both parts serve the request, then F switches if
+    cost(F) > switch_factor × cost(other); on our fault with a full cache we
+    evict, among our pages not in F's cache, the one that left F's cache
+    most recently (eviction at step t = time 2t+1; never = 0, ties to the
+    smallest id). O(k) per fault of ours (the parts never drop pages)."""
+
+    def __init__(self, k, parts, switch_factor):
+        self.k, self.parts, self.switch_factor = k, parts, switch_factor
+        self.costs = [0, 0]
+        self.left = [{}, {}]  # per part: page -> time it last left the part's cache
+        self.followed = 0
+        self.cache = set()
+        self.t = 0
+
+    def step(self, page, bit):
+        for j, part in enumerate(self.parts):
+            fault, victim = part.step(page, bit)
+            self.costs[j] += fault
+            if victim is not None:
+                self.left[j][victim] = 2 * self.t + 1
+        f = self.followed
+        if self.costs[f] > self.switch_factor * self.costs[1 - f]:
+            self.followed = f = 1 - f
+        self.t += 1
+        if page in self.cache:
+            return False, None
+        victim = None
+        if len(self.cache) == self.k:
+            in_f, left = self.parts[f].cache, self.left[f]
+            victim = max((q for q in self.cache if q not in in_f), key=lambda q: (left.get(q, 0), -q))
+            self.cache.remove(victim)
+        self.cache.add(page)
+        return True, victim
+
+
+def _stepper(alg_id, k, budget):
+    return {"lru": lambda: _Lru(k), "fifo": lambda: _Fifo(k), "followbits": lambda: _FollowBits(k),
+            "followbits_robust": lambda: _FollowBitsRobust(k, budget)}[alg_id]()
+
+
+#: Algorithms the incremental adversary can serve step by step (and any
+#: ``combine`` of two of them).
+STEPPED = ("lru", "fifo", "followbits", "followbits_robust")
+
+#: How a :class:`Tracker` follows the algorithm: ``step`` serves each request
+#: with a plain-Python step-by-step simulation (O(1) per request, O(k) per
+#: fault for combine); ``kernel`` reruns the numba kernel on the whole prefix
+#: at every request, reading the eviction from its records (O(n) per request;
+#: ``combine``, whose kernel does not record, by probing); ``probe`` probes
+#: for base algorithms too. The last two are the reference the tests check
+#: ``step`` against.
+METHODS = ("step", "kernel", "probe")
+
+
 class Tracker:
     """A deterministic algorithm served one request at a time.
 
-    ``request(page, bit)`` appends a request, reruns the algorithm's kernel on
-    the whole sequence so far and returns the page it evicted at that request
-    (``None`` if none); ``cache`` is its cache afterwards and ``cost`` its
-    faults so far. Base algorithms record their evictions; for
-    ``combine(A,B)`` (whose kernel does not record) the cache is found by
-    probing: a page is cached iff appending it adds no fault. Pass
-    ``probe=True`` to probe for base algorithms too (used by the tests to
-    check the two ways agree).
+    ``request(page, bit)`` appends a request, serves it and returns the page
+    the algorithm evicted at that request (``None`` if none); ``cache`` is its
+    cache afterwards and ``cost`` its faults so far. ``method``: one of
+    :data:`METHODS`; all three give the same answers (tested), ``step`` in
+    O(1) per request instead of O(n).
     """
 
-    def __init__(self, algorithm, k, budget=None, switch_factor=2.0, probe=False):
+    def __init__(self, algorithm, k, budget=None, switch_factor=2.0, method="step"):
         self.parsed = parse_algorithm(algorithm)
         if self.parsed.randomized:
             raise ValueError(f"lower-bound adversaries need a deterministic algorithm, got {algorithm!r}")
         if "opt" in self.parsed.parts:
             raise ValueError("an adaptive adversary against the offline 'opt' is meaningless")
+        if method not in METHODS:
+            raise ValueError(f"method must be one of {', '.join(METHODS)}, got {method!r}")
         self.k = as_positive_int(k, "k")
         self.budget = 2 * self.k if budget is None else as_positive_int(budget, "budget")
         self.switch_factor = float(switch_factor)
-        self.probe = probe or len(self.parsed.parts) > 1
+        self.method = "probe" if method == "kernel" and len(self.parsed.parts) > 1 else method
+        if method == "step":
+            missing = [p for p in self.parsed.parts if p not in STEPPED]
+            if missing:
+                raise ValueError(f"no step-by-step simulation of {missing[0]!r}; allowed: {', '.join(STEPPED)} "
+                                 "(or method='kernel')")
+            parts = [_stepper(p, self.k, self.budget) for p in self.parsed.parts]
+            self._stepper = parts[0] if len(parts) == 1 else _Combine(self.k, parts, self.switch_factor)
         self.pages = []
         self.bits = []
         self.cache = set()
@@ -119,7 +296,14 @@ class Tracker:
         before = set(self.cache)
         self.pages.append(page)
         self.bits.append(int(bit))
-        if self.probe:
+        if self.method == "step":
+            fault, victim = self._stepper.step(page, bit)
+            self.cost += fault
+            if victim is not None:
+                self.cache.discard(victim)
+            self.cache.add(page)
+            return victim
+        if self.method == "probe":
             cost = self._faults(self.pages, self.bits)
             fault = cost > self.cost
             self.cost = cost
@@ -217,7 +401,7 @@ def _lb_all_ones(tracker, k, rounds):
 _BUILDERS = {"lb_keep": _lb_keep, "lb_discard": _lb_discard, "lb_all_ones": _lb_all_ones}
 
 
-def adversary(family, algorithm, k, rounds, budget=None, switch_factor=2.0, probe=False):
+def adversary(family, algorithm, k, rounds, budget=None, switch_factor=2.0, method="step"):
     """Play the ``family`` adversary (contract §4) against ``algorithm``.
 
     Parameters
@@ -232,8 +416,9 @@ def adversary(family, algorithm, k, rounds, budget=None, switch_factor=2.0, prob
         ``followbits_robust``'s fault budget per k-phase (default 2k).
     switch_factor : float
         ``combine``'s switching threshold.
-    probe : bool
-        Find the cache by probing even for base algorithms (for tests).
+    method : one of :data:`METHODS`
+        How the algorithm is followed: ``step`` (default, O(1) per request)
+        or the O(n)-per-request references ``kernel`` and ``probe`` (tests).
 
     Returns
     -------
@@ -247,7 +432,7 @@ def adversary(family, algorithm, k, rounds, budget=None, switch_factor=2.0, prob
     if k < 2:
         raise ValueError(f"lower-bound families need k >= 2, got {k}")
     rounds = as_positive_int(rounds, "rounds")
-    tracker = Tracker(algorithm, k, budget, switch_factor, probe)
+    tracker = Tracker(algorithm, k, budget, switch_factor, method)
     _BUILDERS[family](tracker, k, rounds)
     pages = np.asarray(tracker.pages, dtype=np.int64)
     bits = np.asarray(tracker.bits, dtype=np.uint8)

@@ -1,0 +1,218 @@
+"""The k-sweep (contract §9): the families that are adversarial for every
+cache size k, at many k, as plain functions.
+
+Families (the number of pages N is derived from k):
+
+``loop``
+    The cycle 0, 1, …, k (N = k + 1): LRU's and FIFO's worst case, every
+    request faults for them; OPT = k + ⌈(n − k)/k⌉. Deterministic: one
+    instance.
+``uniform``
+    Independent uniform requests over k + 1 pages (Yao's family): every
+    online algorithm pays about H_k·OPT. ``instances`` instances, each with
+    its own seed.
+``loop_2k``
+    The cycle over 2k pages (N = 2k): every phase is new, so a marking
+    algorithm with perfect phase bits (``mark_predict``) faults on every
+    request while OPT faults about once per two requests: its ratio with
+    perfect bits tends to 2 − 1/k → 2, its proven α (LFD on a cycle of N
+    pages faults on a fraction (N − k)/(N − 1) of the requests). Deterministic: one
+    instance.
+
+Length: an instance has P = max(``phases``, ``phases_per_k`` × k) k-phases
+(in expectation on ``uniform``): P·k requests on ``loop`` and ``loop_2k``,
+⌈P·(k+1)·H_k⌉ on ``uniform`` (a k-phase of uniform requests over k + 1
+pages lasts (k+1)·H_k requests in expectation: coupon collecting). P must
+grow with k because the k cold faults count (contract §1): on ``loop`` with
+all bits 0, cost/OPT = n/(k + ⌈(n−k)/k⌉) ≈ k·P/(k + P), which is within 3 %
+of k only when P ≥ 32k.
+
+A job is one family at one k (:func:`run_job`). Per instance it computes the
+truth once (:func:`succinct_paging.truth.setup_instance`); per replicate seed
+and error setting ``(model, rate)`` it draws predicted bits (seeds
+``derive_seed(master_seed, "k_sweep", "bits", family, instance, k, seed)``
+and then the kind of bits: the same draws for every setting, so errors are
+nested across rates) and runs every algorithm that reads bits; algorithms
+that read none run once per seed with error model ``none``. Besides the
+models of contract §2 the sweep knows the deterministic adversarial model
+``soon`` (:func:`soon_bits`). An algorithm whose result cannot depend on the
+seed (deterministic, with bits that are certain: rate 0 or 1, ``soon``, or
+no bits) runs on the first seed only. Rows are those
+of the runs table (:data:`succinct_paging.experiments.grid.COLUMNS`) with the
+contract §3 bound in ``bound``. O(runs × n) per job.
+"""
+
+import numpy as np
+import pandas as pd
+
+from succinct_paging.algorithms import parse_algorithm, upper_bound
+from succinct_paging.bounds import harmonic, robust_budget
+from succinct_paging.errors import count_errors, inject_bits
+from succinct_paging.experiments.grid import sort_runs, to_frame
+from succinct_paging.seeds import derive_seed
+from succinct_paging.simulation import run_parsed
+from succinct_paging.traces.synthetic import loop, uniform
+from succinct_paging.truth import setup_instance
+from succinct_paging.validate import as_budget
+
+#: Families of the sweep and the number of pages N of each at cache size k.
+FAMILIES = {"loop": lambda k: k + 1, "uniform": lambda k: k + 1, "loop_2k": lambda k: 2 * k}
+
+#: Families whose trace does not depend on a seed (one instance).
+DETERMINISTIC = ("loop", "loop_2k")
+
+
+def n_pages(family, k):
+    """N of ``family`` at cache size ``k`` (:data:`FAMILIES`)."""
+    if family not in FAMILIES:
+        raise ValueError(f"unknown k-sweep family {family!r}; allowed: {', '.join(FAMILIES)}")
+    return FAMILIES[family](int(k))
+
+
+def length(family, k, phases, phases_per_k=0):
+    """Requests per instance of ``family`` at cache size ``k`` (module
+    docstring): P·k, or ⌈P·(k+1)·H_k⌉ on ``uniform``, with
+    P = max(phases, phases_per_k·k)."""
+    n_pages(family, k)
+    k = int(k)
+    p = max(int(phases), int(phases_per_k) * k)
+    return int(np.ceil(p * (k + 1) * harmonic(k))) if family == "uniform" else p * k
+
+
+def make_instances(family, k, phases, instances, master_seed, phases_per_k=0):
+    """The instances of ``family`` at cache size ``k``: a list of
+    ``(name, pages)``, each of :func:`length` requests over
+    ``n_pages(family, k)`` pages; one instance for the deterministic
+    families, ``instances`` seeded ones for ``uniform``. O(length) each."""
+    n = length(family, k, phases, phases_per_k)
+    N = n_pages(family, k)
+    if family in DETERMINISTIC:
+        return [(f"{family}-k{k}", loop(n, N))]
+    return [(f"{family}-k{k}-{i}", uniform(n, N, derive_seed(master_seed, "k_sweep", "trace", family, k, i)))
+            for i in range(int(instances))]
+
+
+#: The adversarial error model of the sweep (not one of contract §2's).
+SOON = "soon"
+
+
+def soon_bits(inst, rate):
+    """Adversarial bits ``soon`` at ``rate`` r (our design): bit 1 ("evict
+    me") iff the page is requested again within the first m = ⌈r·k⌉ requests
+    after the end of the current k-phase (or earlier), 0 otherwise. For
+    MARK&PREDICT this points its random choice at the unmarked pages that
+    return soonest; with r = 1 on ``loop`` it equals flipping every phase bit.
+    Deterministic (no seed); the same bits serve both kinds. O(n)."""
+    m = max(1, int(np.ceil(rate * inst.k)))
+    last = np.zeros(inst.n_phases, dtype=np.int64)
+    last[inst.phases] = np.arange(inst.n)  # the largest index of each phase wins
+    return ((inst.next < inst.n) & (inst.next <= last[inst.phases] + m)).astype(np.uint8)
+
+
+def _predicted(inst, model, rate, bit_seed):
+    """``{kind: (bits, η0, η1)}`` of one error setting."""
+    if model == SOON:
+        bits = soon_bits(inst, rate)
+        return {kind: (bits, *count_errors(bits, inst.bits(kind))) for kind in ("discard", "phase")}
+    return {kind: inject_bits(inst.bits(kind), model, rate, derive_seed(bit_seed, kind))
+            for kind in ("discard", "phase")}
+
+
+def _seeds_for(parsed, model, rate, seeds):
+    """Replicate seeds on which a run can differ (see module docstring)."""
+    certain = model in ("none", SOON) or rate in (0.0, 1.0)
+    return seeds if parsed.randomized or not certain else seeds[:1]
+
+
+def run_job(family, k, section, master_seed, budget_factor=2, switch_factor=2.0, progress=None):
+    """Runs-table rows of one family at one k (module docstring).
+
+    ``section``: the validated ``k_sweep`` config section (keys ``phases``,
+    ``phases_per_k``, ``instances``, ``seeds`` (a count: seeds 0 … seeds−1), ``errors`` (list of
+    ``{model, rate}``) and ``algorithms`` (canonical ids)). Returns a
+    DataFrame with :data:`succinct_paging.experiments.grid.COLUMNS` in
+    canonical order.
+    """
+    k = int(k)
+    seeds = list(range(int(section["seeds"])))
+    parsed = [parse_algorithm(a) for a in section["algorithms"]]
+    blind = [a for a in parsed if a.prediction == "none"]
+    reading = [a for a in parsed if a.prediction != "none"]
+    budget = robust_budget(budget_factor, k)
+    rows = []
+    for name, pages in make_instances(family, k, section["phases"], section["instances"], master_seed,
+                                      section.get("phases_per_k", 0)):
+        inst = setup_instance(pages, k)
+        n, N = inst.n, inst.n_pages
+        run_budget = as_budget(budget, n)
+        zeros = np.zeros(n, dtype=np.uint8)
+
+        def run(alg, bits, eta0, eta1, model, rate, seed):
+            faults = run_parsed(alg, inst.pages, bits, inst.k, N,
+                                derive_seed(master_seed, "k_sweep", "alg", family, name, k, seed, alg.id),
+                                run_budget, float(switch_factor))
+            bound = upper_bound(alg.id, k, inst.opt, eta0 or 0, eta1 or 0, inst.n_phases, budget)
+            rows.append((family, name, n, N, k, alg.id, alg.prediction, model, rate, seed, faults, inst.opt,
+                         eta0, eta1, faults / inst.opt, bound))
+
+        for alg in blind:
+            for seed in _seeds_for(alg, "none", None, seeds):
+                run(alg, zeros, None, None, "none", None, seed)
+        for setting in section["errors"]:
+            model, rate = setting["model"], float(setting["rate"])
+            for seed in seeds:
+                bit_seed = derive_seed(master_seed, "k_sweep", "bits", family, name, k, seed)
+                predicted = _predicted(inst, model, rate, bit_seed)
+                for alg in reading:
+                    if seed in _seeds_for(alg, model, rate, seeds):
+                        run(alg, *predicted[alg.prediction], model, rate, seed)
+        if progress:
+            progress(f"k_sweep {family} k={k}: {name} done ({n} requests)")
+    return sort_runs(to_frame(rows))
+
+
+def read_sweep(path):
+    """Read ``results/k_sweep.csv`` back with the runs table's types."""
+    df = pd.read_csv(path, keep_default_na=False, na_values=[""])
+    return to_frame(list(df.itertuples(index=False, name=None)))
+
+
+def pooled(df):
+    """Pooled numbers per (family, k, algorithm, error_model, rate), summed
+    over instances and seeds: ``faults``, ``opt``, ``eta0`` sums, the ratio
+    Σfaults/ΣOPT and the extra cost per wrong keep bit Σ(faults − OPT)/Ση0
+    (NaN when Ση0 = 0). The prediction-free rows (model ``none``) have rate
+    NaN."""
+    keys = ["trace_family", "k", "algorithm", "error_model", "rate"]
+    g = df.assign(eta0=df["eta0"].astype("float64")).groupby(keys, dropna=False, sort=True)
+    out = g.agg(faults=("faults", "sum"), opt=("opt", "sum"), eta0=("eta0", "sum"), runs=("faults", "size"))
+    out = out.reset_index()
+    out["ratio"] = out["faults"] / out["opt"]
+    out["extra_per_eta0"] = np.where(out["eta0"] > 0, (out["faults"] - out["opt"]) / out["eta0"].where(
+        out["eta0"] > 0, 1.0), np.nan)
+    return out
+
+
+def fit_log(ks, ratios):
+    """Least-squares ``c`` of ratio ≈ c·ln k (no intercept) over the given
+    points: c = Σ r·ln k / Σ (ln k)². Returns NaN without points."""
+    x = np.log(np.asarray(ks, dtype=float))
+    y = np.asarray(ratios, dtype=float)
+    ok = np.isfinite(y) & (x > 0)
+    return float((x[ok] * y[ok]).sum() / (x[ok] ** 2).sum()) if ok.any() else float("nan")
+
+
+def mark_predict_robustness(df):
+    """Per k: MARK&PREDICT's largest pooled ratio over the families and the
+    rate-1 and ``soon`` error settings (the worst wrong bits measured), and
+    the least-squares c of ratio ≈ c·ln k. Returns ``(frame, c)``."""
+    pool = pooled(df)
+    wrong = pool[(pool["algorithm"] == "mark_predict")
+                 & (np.isclose(pool["rate"].astype(float), 1.0) | (pool["error_model"] == SOON))]
+    worst = wrong.sort_values("ratio").groupby("k").tail(1).sort_values("k")
+    return worst, fit_log(worst["k"], worst["ratio"])
+
+
+def harmonic_numbers(ks):
+    """H_k for each k (contract §3 notation)."""
+    return np.array([harmonic(int(k)) for k in ks])

@@ -1,0 +1,232 @@
+"""The k-sweep of contract §9 (succinct_paging.experiments.k_sweep), its
+config section and its figure."""
+
+import copy
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from succinct_paging.bounds import harmonic
+from succinct_paging.config import ConfigError, check_config
+from succinct_paging.experiments.grid import COLUMNS
+from succinct_paging.experiments.k_sweep import (FAMILIES, fit_log, length, make_instances, mark_predict_robustness,
+                                                 n_pages, pooled, read_sweep, run_job, soon_bits)
+from succinct_paging.experiments.grid import write_runs_csv
+from succinct_paging.plotting.k_dependence import plot_k_dependence
+from succinct_paging.truth import setup_instance
+
+ROOT = Path(__file__).resolve().parents[1]
+SCHEMA = ROOT / "workflow/schemas/config.schema.yaml"
+
+SECTION = {
+    "phases": 30, "phases_per_k": 0, "instances": 2, "seeds": 3,
+    "errors": [{"model": "flip", "rate": 0.0}, {"model": "false_keep", "rate": 1.0},
+               {"model": "false_keep", "rate": 0.1}, {"model": "flip", "rate": 1.0},
+               {"model": "false_discard", "rate": 1.0}, {"model": "soon", "rate": 0.5}],
+    "algorithms": ["lru", "marker", "followbits", "followbits_robust", "mark0", "mark0_eager", "mark_predict",
+                   "combine(followbits,lru)", "combine(mark0,marker)"],
+}
+DETERMINISTIC = ["lru", "followbits", "followbits_robust"]
+
+
+@settings(max_examples=40, deadline=None)
+@given(family=st.sampled_from(sorted(FAMILIES)), k=st.integers(2, 40), phases=st.integers(1, 50),
+       per_k=st.integers(0, 3))
+def test_generators_derive_n_from_k_and_length_from_phases(family, k, phases, per_k):
+    """N = k + 1 on loop and uniform, 2k on loop_2k; P = max(phases, per_k·k)
+    k-phases: P·k requests on the loops (exactly P k-phases), ⌈P·(k+1)·H_k⌉
+    on uniform; loop is the cycle 0 … k."""
+    insts = make_instances(family, k, phases, 2, 11, per_k)
+    p = max(phases, per_k * k)
+    assert len(insts) == (2 if family == "uniform" else 1)
+    for _, pages in insts:
+        assert len(pages) == length(family, k, phases, per_k)
+        assert int(pages.max()) < n_pages(family, k)
+        if family == "uniform":
+            assert len(pages) == int(np.ceil(p * (k + 1) * harmonic(k)))
+        else:
+            assert len(pages) == p * k
+            assert np.array_equal(pages, np.arange(p * k) % n_pages(family, k))
+            assert setup_instance(pages, k).n_phases == p
+    assert n_pages("loop", k) == n_pages("uniform", k) == k + 1 and n_pages("loop_2k", k) == 2 * k
+
+
+def test_uniform_uses_every_page_and_is_seeded():
+    a = make_instances("uniform", 8, 200, 2, 5)
+    b = make_instances("uniform", 8, 200, 2, 5)
+    assert [x for x, _ in a] == [x for x, _ in b] and all(np.array_equal(p, q) for (_, p), (_, q) in zip(a, b))
+    assert not np.array_equal(a[0][1], a[1][1])
+    assert all(len(set(p.tolist())) == 9 for _, p in a)
+    with pytest.raises(ValueError, match="loop_3k"):
+        make_instances("loop_3k", 4, 10, 1, 0)
+
+
+@pytest.fixture(scope="module")
+def table():
+    return pd.concat([run_job(fam, k, SECTION, 3) for fam in FAMILIES for k in (2, 3, 5)], ignore_index=True)
+
+
+def test_table_has_the_runs_columns_and_is_reproducible(table):
+    assert list(table.columns) == COLUMNS
+    again = run_job("uniform", 3, SECTION, 3)
+    pd.testing.assert_frame_equal(again, table[(table["trace_family"] == "uniform") & (table["k"] == 3)]
+                                  .reset_index(drop=True))
+    assert set(table["N"]) == {3, 4, 6, 10}
+    for (fam, k), g in table.groupby(["trace_family", "k"]):
+        assert set(g["N"]) == {n_pages(fam, k)}
+    # randomized algorithms on every seed; deterministic ones with certain bits once
+    rand = table[(table["algorithm"] == "mark0") & (table["error_model"] == "flip") & (table["rate"] == 1.0)]
+    assert set(rand["seed"]) == {0, 1, 2}
+    det = table[(table["algorithm"] == "followbits") & (table["rate"] == 1.0)]
+    assert set(det["seed"]) == {0}
+    noisy = table[(table["algorithm"] == "followbits") & (table["rate"] == 0.1)]
+    assert set(noisy["seed"]) == {0, 1, 2}
+    blind = table[table["prediction"] == "none"]
+    assert set(blind["error_model"]) == {"none"} and blind["rate"].isna().all()
+
+
+def test_rows_are_exact_runs(table):
+    """Each row's faults, OPT and η are what simulate and the truth give."""
+    import succinct_paging as sp
+
+    for row in table.sample(25, random_state=1).itertuples():
+        pages = dict(make_instances(row.trace_family, row.k, 30, 2, 3))[row.instance]
+        inst = setup_instance(pages, row.k)
+        assert row.opt == inst.opt and row.n == len(pages)
+        if row.prediction == "none":
+            continue
+        bits = inst.bits(row.prediction)
+        if row.rate == 0.0:
+            assert row.eta0 == row.eta1 == 0
+        if row.error_model == "false_keep" and row.rate == 1.0:
+            assert row.eta0 == int(bits.sum()) and row.eta1 == 0
+            if not sp.parse_algorithm(row.algorithm).randomized:
+                assert row.faults == sp.simulate(row.algorithm, pages, row.k, np.zeros_like(bits))
+
+
+def test_deterministic_algorithms_meet_their_bounds(table):
+    det = table[table["algorithm"].isin(DETERMINISTIC)]
+    assert len(det) and (det["faults"] <= det["bound"]).all()
+    assert (table["faults"] >= table["opt"]).all()
+
+
+def test_followbits_pays_k_minus_1_per_wrong_keep_bit_on_loop():
+    """On loop with all bits 0, followbits is LRU: Σ(cost − OPT)/Ση0 tends to
+    k − 1 once the trace has many more k-phases than k (here 40k)."""
+    section = dict(SECTION, phases_per_k=40, seeds=1,
+                   errors=[{"model": "false_keep", "rate": 1.0}], algorithms=["followbits"])
+    for k in (2, 4, 8):
+        pool = pooled(run_job("loop", k, section, 3))
+        extra = float(pool["extra_per_eta0"].iloc[0])
+        assert abs(extra / (k - 1) - 1) < 0.03, (k, extra)
+
+
+def test_mark_predict_perfect_bits_on_loop_2k_tend_to_2():
+    """With perfect phase bits mark_predict faults on every request of the
+    cycle over 2k pages (every phase is new), whatever its coins, while OPT
+    faults on a fraction about k/(2k − 1): the ratio tends to 2 − 1/k → 2."""
+    section = dict(SECTION, phases_per_k=40, seeds=2, errors=[{"model": "flip", "rate": 0.0}],
+                   algorithms=["mark_predict"])
+    ratios = []
+    for k in (2, 4, 8):
+        runs = run_job("loop_2k", k, section, 3)
+        assert (runs["faults"] == runs["n"]).all() and len(runs) == 2
+        ratios.append(float(pooled(runs)["ratio"].iloc[0]))
+        assert abs(ratios[-1] - (2 - 1 / k)) < 0.03, (k, ratios[-1])
+    assert ratios == sorted(ratios) and 1.8 < ratios[-1] <= 2.0
+
+
+@settings(max_examples=40, deadline=None)
+@given(k=st.integers(2, 12), phases=st.integers(2, 30), rate=st.sampled_from([0.1, 0.25, 0.5, 1.0]))
+def test_soon_bits(k, phases, rate):
+    """soon: bit 1 iff the next request of the page comes at most ⌈rate·k⌉
+    requests after the end of the current k-phase (naive loop over t); on
+    loop at rate 1 it is exactly every phase bit flipped."""
+    for pages in (make_instances("loop", k, phases, 1, 0)[0][1], make_instances("uniform", k, phases, 1, 0)[0][1]):
+        inst = setup_instance(pages, k)
+        m = int(np.ceil(rate * k))
+        bits = soon_bits(inst, rate)
+        for t in range(inst.n):
+            end = max(u for u in range(inst.n) if inst.phases[u] == inst.phases[t])
+            later = [u for u in range(t + 1, inst.n) if pages[u] == pages[t]]
+            assert bits[t] == int(bool(later) and later[0] <= end + m)
+    loop_inst = setup_instance(make_instances("loop", k, phases, 1, 0)[0][1], k)
+    assert np.array_equal(soon_bits(loop_inst, 1.0), 1 - loop_inst.phase)
+
+
+def test_soon_is_worse_than_flip_for_mark_predict_on_loop():
+    """The adversarial soon bits (rate 0.5) cost mark_predict more than every
+    phase bit wrong on loop, for k = 16, 32."""
+    section = dict(SECTION, phases_per_k=4, seeds=4, algorithms=["mark_predict"],
+                   errors=[{"model": "flip", "rate": 1.0}, {"model": "soon", "rate": 0.5}])
+    for k in (16, 32):
+        pool = pooled(run_job("loop", k, section, 3)).set_index("error_model")["ratio"]
+        assert pool["soon"] > 1.2 * pool["flip"], (k, pool)
+
+
+def test_pooled_and_fit():
+    df = pd.DataFrame({"trace_family": ["a"] * 3, "k": [2] * 3, "algorithm": ["x"] * 3,
+                       "error_model": ["false_keep"] * 3, "rate": [1.0] * 3, "faults": [10, 20, 30],
+                       "opt": [5, 5, 5], "eta0": pd.array([5, 0, 5], dtype="Int64")})
+    p = pooled(df)
+    assert p["ratio"].iloc[0] == 4 and p["extra_per_eta0"].iloc[0] == 45 / 10
+    ks = np.array([2, 4, 8, 16])
+    assert fit_log(ks, 1.5 * np.log(ks)) == pytest.approx(1.5)
+
+
+def test_csv_roundtrip_and_figure(table, tmp_path):
+    write_runs_csv(table, tmp_path / "k_sweep.csv")
+    back = read_sweep(tmp_path / "k_sweep.csv")
+    pd.testing.assert_frame_equal(back, table.reset_index(drop=True))
+    worst, c = mark_predict_robustness(back)
+    assert list(worst["k"]) == [2, 3, 5] and c > 0
+    p1 = plot_k_dependence(back, tmp_path / "a" / "k_dependence")
+    p2 = plot_k_dependence(back, tmp_path / "b" / "k_dependence")
+    for x, y in zip(p1, p2):
+        assert open(x, "rb").read() == open(y, "rb").read()
+
+
+def _config(**k_sweep):
+    cfg = {"seeds": [0], "algorithms": ["lru"], "error_models": ["flip"], "rates": [0.0],
+           "traces": {"mirror": str(ROOT)},
+           "families": {"loop": {"generator": "loop", "length": 50, "k": [2], "params": {"n_pages": 3}}}}
+    if k_sweep:
+        cfg["k_sweep"] = copy.deepcopy(k_sweep)
+    return cfg
+
+
+def test_config_defaults_and_canonical_ids():
+    cfg = check_config(_config(), SCHEMA, ROOT)
+    sec = cfg["k_sweep"]
+    assert sec["families"] == ["loop", "uniform", "loop_2k"] and sec["ks"] == [2, 4, 8, 16, 32, 64, 128]
+    assert sec["seeds"] >= 10
+    cfg = check_config(_config(algorithms=["combine(mark0, marker)"]), SCHEMA, ROOT)
+    assert cfg["k_sweep"]["algorithms"] == ["combine(mark0,marker)"]
+
+
+@pytest.mark.parametrize("section, key, words", [
+    ({"families": ["zipf"]}, "k_sweep.families[0]", "allowed values: loop, uniform, loop_2k"),
+    ({"ks": [1]}, "k_sweep.ks[0]", "integer >= 2"),
+    ({"ks": [4.0]}, "k_sweep.ks[0]", "write 4"),
+    ({"ks": [2 * 10**9]}, "k_sweep.ks[0]", "[2, 1000000000]"),
+    ({"errors": [{"model": "flop", "rate": 1}]}, "k_sweep.errors[0].model", "flip, false_keep, false_discard, soon"),
+    ({"errors": [{"model": "flip", "rate": 2}]}, "k_sweep.errors[0].rate", "[0, 1]"),
+    ({"errors": [{"model": "flip"}]}, "k_sweep.errors[0].rate", "required"),
+    ({"errors": [{"model": "flip", "rate": 1}, {"model": "flip", "rate": 1.0}]}, "k_sweep.errors[1]", "once"),
+    ({"algorithms": ["opt"]}, "k_sweep.algorithms[0]", "opt column"),
+    ({"algorithms": ["blind_oracle"]}, "k_sweep.algorithms[0]", "next-arrival"),
+    ({"algorithms": ["lru", "lru "]}, "k_sweep.algorithms[1]", "unknown algorithm"),
+    ({"seeds": 0}, "k_sweep.seeds", "integer >= 1"),
+    ({"phases": 0}, "k_sweep.phases", "integer >= 1"),
+    ({"instances": 0}, "k_sweep.instances", "integer >= 1"),
+    ({"colour": 1}, "k_sweep", "unknown key"),
+])
+def test_config_rejects_bad_sections(section, key, words):
+    with pytest.raises(ConfigError) as exc:
+        check_config(_config(**section), SCHEMA, ROOT)
+    msg = str(exc.value)
+    assert f"config key {key}" in msg and words in msg, msg

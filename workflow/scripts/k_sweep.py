@@ -1,0 +1,20 @@
+import os
+import sys
+
+sys.stderr = open(snakemake.log[0], "w")  # noqa: F821 (snakemake comes from Snakemake)
+os.environ["NUMBA_NUM_THREADS"] = str(snakemake.threads)  # noqa: F821
+# One family at one k of the k-sweep (contract §9).
+from succinct_paging.experiments.grid import write_runs
+from succinct_paging.experiments.k_sweep import run_job
+
+p = snakemake.params  # noqa: F821
+runs = run_job(
+    family=snakemake.wildcards.sweep_family,  # noqa: F821
+    k=int(snakemake.wildcards.k),  # noqa: F821
+    section=p.section,
+    master_seed=p.master_seed,
+    budget_factor=p.budget_factor,
+    switch_factor=p.switch_factor,
+    progress=lambda line: print(line, file=sys.stderr, flush=True),
+)
+write_runs(runs, snakemake.output[0])  # noqa: F821
