@@ -210,9 +210,9 @@ def test_config_defaults_and_canonical_ids():
 
 @pytest.mark.parametrize("section, key, words", [
     ({"families": ["zipf"]}, "k_sweep.families[0]", "allowed values: loop, uniform, loop_2k"),
-    ({"ks": [1]}, "k_sweep.ks[0]", "integer >= 2"),
+    ({"ks": [1]}, "k_sweep.ks[0]", "[2, 4096]"),
     ({"ks": [4.0]}, "k_sweep.ks[0]", "write 4"),
-    ({"ks": [2 * 10**9]}, "k_sweep.ks[0]", "[2, 1000000000]"),
+    ({"ks": [5000]}, "k_sweep.ks[0]", "[2, 4096]"),
     ({"errors": [{"model": "flop", "rate": 1}]}, "k_sweep.errors[0].model", "flip, false_keep, false_discard, soon"),
     ({"errors": [{"model": "flip", "rate": 2}]}, "k_sweep.errors[0].rate", "[0, 1]"),
     ({"errors": [{"model": "flip"}]}, "k_sweep.errors[0].rate", "required"),

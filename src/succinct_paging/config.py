@@ -417,11 +417,11 @@ def check_config_file(path):
     given twice in one mapping (YAML keeps the last value) and plain numbers
     that YAML 1.1 reads in another base (``010`` is 8, ``1:30`` is 90).
     Raises ConfigError naming the file, line and key. O(size of the file).
-    JSON files pass the same checks (JSON is YAML here)."""
+    A file that is JSON but not YAML (Snakemake reads both) is not checked."""
     try:
         root = yaml.compose(Path(path).read_text(encoding="utf-8"), Loader=yaml.SafeLoader)
-    except yaml.YAMLError as exc:
-        raise ConfigError(f"config file {path}: not valid YAML: {exc}") from None
+    except yaml.YAMLError:
+        return
 
     visited = set()  # anchors make a node reachable twice (or from itself)
 
@@ -438,7 +438,8 @@ def check_config_file(path):
                         f"config file {path}, line {line}: config key {_key(keypath + [key])}: given twice "
                         f"(lines {seen[key]} and {line}); YAML would silently keep only the last value. "
                         "Allowed: each key once per section")
-                seen[key] = line
+                if isinstance(key, str):
+                    seen[key] = line
                 walk(value_node, keypath + [key])
         elif isinstance(node, yaml.SequenceNode):
             for i, item in enumerate(node.value):
