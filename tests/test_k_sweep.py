@@ -220,9 +220,9 @@ def test_config_defaults_and_canonical_ids():
     ({"algorithms": ["opt"]}, "k_sweep.algorithms[0]", "opt column"),
     ({"algorithms": ["blind_oracle"]}, "k_sweep.algorithms[0]", "next-arrival"),
     ({"algorithms": ["lru", "lru "]}, "k_sweep.algorithms[1]", "unknown algorithm"),
-    ({"seeds": 0}, "k_sweep.seeds", "integer >= 1"),
-    ({"phases": 0}, "k_sweep.phases", "integer >= 1"),
-    ({"instances": 0}, "k_sweep.instances", "integer >= 1"),
+    ({"seeds": 0}, "k_sweep.seeds", "[1, 1000]"),
+    ({"phases": 0}, "k_sweep.phases", "[1, 100000]"),
+    ({"instances": 0}, "k_sweep.instances", "[1, 1000]"),
     ({"colour": 1}, "k_sweep", "unknown key"),
 ])
 def test_config_rejects_bad_sections(section, key, words):

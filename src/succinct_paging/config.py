@@ -18,7 +18,7 @@ import numpy as np
 import yaml
 
 from succinct_paging.algorithms import ALGORITHMS, REGISTRY, parse_algorithm
-from succinct_paging.validate import MAX_K, MAX_SEED
+from succinct_paging.validate import MAX_SEED
 
 SYNTHETIC_PARAMS = {
     "uniform": ("n_pages",),
@@ -256,13 +256,10 @@ def check_config(config, schema_path, repo_root):
 
 
 def _check_k_sweep(config):
-    """Semantic checks of the ``k_sweep`` section (contract §9): cache sizes
-    in [2, MAX_K], error settings listed once (rates must be numbers, not
+    """Semantic checks of the ``k_sweep`` section (contract §9; the schema
+    bounds the sizes): error settings listed once (rates must be numbers, not
     booleans), algorithm ids canonical and not ``opt`` nor next-arrival ones."""
     section = config["k_sweep"]
-    for i, k in enumerate(section["ks"]):
-        if k > MAX_K:
-            raise ConfigError(f"config key k_sweep.ks[{i}]: {k} is out of range; allowed: an integer in [2, {MAX_K}]")
     seen = {}
     for i, setting in enumerate(section["errors"]):
         rate = setting["rate"]
