@@ -274,7 +274,7 @@ def _leave_out_unreadable_real_families(config):
     warnings.warn(
         f"real trace families left out: {', '.join(missing)} ({where}); the rest of the experiment runs. "
         f"To include them: {how}. Set traces.require_mirror: true to make this an error.",
-        ConfigWarning, stacklevel=3)
+        ConfigWarning)
 
 
 def _check_lower_bounds(config):
