@@ -125,8 +125,11 @@ def _check(args) -> list[str]:
     return ids
 
 
-def simulate(args, out=sys.stdout, err=sys.stderr) -> int:
-    """The ``simulate`` command: read, set up, inject, run, print."""
+def simulate(args, out=None, err=None) -> int:
+    """The ``simulate`` command: read, set up, inject, run, print (the table
+    to ``out``, default stdout; notes and warnings to ``err``, default stderr)."""
+    out = sys.stdout if out is None else out
+    err = sys.stderr if err is None else err
     import warnings
     from pathlib import Path
 
