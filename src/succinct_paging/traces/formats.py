@@ -288,6 +288,11 @@ def _read_exact(stream, nbytes: int) -> bytes:
     return b"".join(parts)
 
 
+def _partial(path, rest, records):
+    return (f"{path}: ends with a partial record ({rest} of 24 bytes after {records} records): truncated, "
+            "or not an oracleGeneral trace (<u4 timestamp, <u8 obj_id, <u4 size, <i8 next_access_vtime>)")
+
+
 def read_oracle_general_ids(path, *, limit: int | None = None) -> np.ndarray:
     """``obj_id`` of every record of a libCacheSim oracleGeneral trace
     (:data:`ORACLE_GENERAL`), as ``uint64``; the first ``limit`` only if given.
@@ -300,7 +305,20 @@ def read_oracle_general_ids(path, *, limit: int | None = None) -> np.ndarray:
     """
     path = Path(path)
     plain = compression(path) is None
-    total = path.stat().st_size // ORACLE_GENERAL.itemsize if plain else None
+    try:
+        with open_binary(path) as f:
+            head = _read_exact(f, ORACLE_GENERAL.itemsize)
+    except _DAMAGED as exc:
+        raise TraceError(f"{path}: cannot read or decompress trace file ({exc})") from exc
+    if head and set(head) <= _TEXT_BYTES:
+        raise TraceError(f"{path}: the first bytes are text ({head!r}), not an oracleGeneral record; set "
+                         "format: txt or csv (command line: --format txt|csv)")
+    total = None
+    if plain:
+        size = path.stat().st_size
+        total, rest = divmod(size, ORACLE_GENERAL.itemsize)
+        if rest:
+            raise TraceError(_partial(path, rest, total))
     wanted = total if limit is None else (limit if total is None else min(limit, total))
     out = np.empty(wanted, dtype=np.uint64) if wanted is not None else None
     parts = []
@@ -310,16 +328,9 @@ def read_oracle_general_ids(path, *, limit: int | None = None) -> np.ndarray:
             while wanted is None or n < wanted:
                 records = _CHUNK if wanted is None else min(_CHUNK, wanted - n)
                 buf = _read_exact(f, records * ORACLE_GENERAL.itemsize)
-                if n == 0 and buf and set(buf[:24]) <= _TEXT_BYTES:
-                    raise TraceError(
-                        f"{path}: the first 24 bytes are text ({bytes(buf[:24])!r}), not an oracleGeneral "
-                        "record; set format: txt or csv (command line: --format txt|csv)")
                 whole = len(buf) // ORACLE_GENERAL.itemsize
                 if whole * ORACLE_GENERAL.itemsize != len(buf):
-                    raise TraceError(
-                        f"{path}: ends with a partial record ({len(buf) % ORACLE_GENERAL.itemsize} of 24 bytes after "
-                        f"{n + whole} records): truncated, or not an oracleGeneral trace "
-                        "(<u4 timestamp, <u8 obj_id, <u4 size, <i8 next_access_vtime>)")
+                    raise TraceError(_partial(path, len(buf) % ORACLE_GENERAL.itemsize, n + whole))
                 ids = np.frombuffer(buf, dtype=ORACLE_GENERAL)["obj_id"]
                 if out is not None:
                     out[n: n + whole] = ids
