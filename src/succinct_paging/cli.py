@@ -54,9 +54,9 @@ def _split_algorithms(text: str) -> list[str]:
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog=PROG, description="Paging with one-bit predictions "
                                      "(Antoniadis et al., ICML 2023): simulate the algorithms on a trace.")
-    from succinct_paging import __version__
+    import succinct_paging
 
-    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    parser.add_argument("--version", action="version", version=f"%(prog)s {succinct_paging.__version__}")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     sim = commands.add_parser(
         "simulate", help="run the algorithms on one trace file",

@@ -16,7 +16,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from succinct_paging.traces import formats
+from succinct_paging.traces.formats import read_ids, stem
 from succinct_paging.traces.errors import TraceError, TraceWarning
 from succinct_paging.traces.checksums import CHECKSUM_FILE, read_checksums, verify_mirror_file
 
@@ -65,7 +65,7 @@ def read_trace(path, format: str = "txt", *, column=None, delimiter=None, header
     is to a distinct page, which makes every algorithm and OPT fault on every
     request. O(n).
     """
-    ids = formats.read_ids(path, format, column=column, delimiter=delimiter, header=header, limit=limit)
+    ids = read_ids(path, format, column=column, delimiter=delimiter, header=header, limit=limit)
     if isinstance(ids, list):
         ids = np.array(ids, dtype=object)
     pages = pd.factorize(ids, sort=False)[0].astype(np.int64, copy=False)
@@ -97,7 +97,7 @@ def load_trace_folder(folder, glob: str = "*.txt", verify: bool = True, **read_o
 
     Every file matching ``glob`` (``SHA256SUMS`` excluded) is one instance,
     named by its stem without compression and format suffixes
-    (:func:`formats.stem`: ``a.csv.gz`` -> ``a``), in natural order (``t2``
+    (:func:`succinct_paging.traces.formats.stem`: ``a.csv.gz`` -> ``a``), in natural order (``t2``
     before ``t10``); each is read by :func:`read_trace` with ``read_options``
     (``format``, ``column``, ``delimiter``, ``header``, ``limit``). Two files
     with the same instance name (``a.txt`` and ``a.csv``) are an error naming
@@ -113,7 +113,7 @@ def load_trace_folder(folder, glob: str = "*.txt", verify: bool = True, **read_o
         raise TraceError(f"trace folder {folder}: no file matches {glob!r}")
     seen: dict[str, Path] = {}
     for path in paths:
-        name = formats.stem(path)
+        name = stem(path)
         if name in seen:
             raise TraceError(
                 f"trace folder {folder}: {seen[name].name} and {path.name} would both be instance {name!r}; "
@@ -123,4 +123,4 @@ def load_trace_folder(folder, glob: str = "*.txt", verify: bool = True, **read_o
         sums = read_checksums(folder)
         for path in paths:
             verify_mirror_file(path, sums)
-    return [(formats.stem(path), read_trace(path, **read_options)) for path in paths]
+    return [(stem(path), read_trace(path, **read_options)) for path in paths]
