@@ -24,6 +24,7 @@ include: "workflow/rules/aggregate.smk"
 include: "workflow/rules/plots.smk"
 include: "workflow/rules/proofs.smk"
 include: "workflow/rules/arrivals.smk"
+include: "workflow/rules/report.smk"
 
 
 localrules:
@@ -33,4 +34,5 @@ localrules:
 rule all:
     input:
         get_final_output(),
+        report_table_outputs(),
     default_target: True

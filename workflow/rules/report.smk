@@ -1,0 +1,33 @@
+# HTML views of the result tables, so the report shows them (a CSV can only
+# be downloaded from a Snakemake report). The CSV files stay the data.
+
+
+rule report_table:
+    """A result table (CSV) as an HTML table for the report."""
+    input:
+        "results/{table}.csv",
+    output:
+        report(
+            "results/report_tables/{table}.html",
+            caption="../report/report_table.rst",
+            category="Tables",
+            subcategory="View in the report",
+            labels={"table": "{table}"},
+        ),
+    log:
+        "logs/report_tables/{table}.log",
+    wildcard_constraints:
+        table="summary|fitted_constants|robust_search|lower_bounds|learned_predictors",
+    localrule: True
+    conda:
+        "../envs/pipeline.yaml"
+    script:
+        "../scripts/report_table.py"
+
+
+def report_table_outputs():
+    """HTML views of the tables this config produces."""
+    tables = ["summary", "lower_bounds", "fitted_constants", "robust_search"]
+    if config["learned"]["families"]:
+        tables.append("learned_predictors")
+    return [f"results/report_tables/{t}.html" for t in tables]
