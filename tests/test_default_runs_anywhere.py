@@ -137,3 +137,33 @@ def test_configfile_replaces_the_default_config(tmp_path):
                for line in proc.stdout.splitlines() if "output: results/traces/" in line}
     assert planned == {"zipf_large"}
     assert planned_jobs(proc.stdout)["traces"] == 1
+
+
+def test_trace_rule_reads_a_files_family_in_its_format(tmp_path):
+    """The trace job passes the format keys on (params) and logs, with a
+    timestamp, each instance's requests, distinct pages and one-time share."""
+    import gzip
+    import re
+
+    from succinct_paging.store import load_traces
+
+    data = tmp_path / "data"
+    data.mkdir()
+    for name, ids in {"u1": [5, 6, 5, 7, 5], "u2": [9, 9, 8]}.items():
+        with gzip.open(data / f"{name}.csv.gz", "wt") as f:
+            f.write("ts;obj_id\n" + "".join(f"{i};{x}\n" for i, x in enumerate(ids)))
+    config = copy.deepcopy(DEFAULT)
+    config["families"] = {"mine": {"generator": "files", "path": str(data), "glob": "*.csv.gz", "format": "csv",
+                                   "column": "obj_id", "delimiter": ";", "limit": 4, "k": [2]}}
+    for section in ("arrivals", "learned", "adversarial"):
+        config[section] = {"families": []}
+    (tmp_path / "c.yaml").write_text(yaml.safe_dump(config))
+    proc = subprocess.run([sys.executable, "-m", "snakemake", "-s", str(ROOT / "Snakefile"), "-d", str(tmp_path / "w"),
+                           "--configfile", str(tmp_path / "c.yaml"), "--cores", "1", "results/traces/mine.npz"],
+                          capture_output=True, text=True, timeout=600)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    traces = load_traces(tmp_path / "w" / "results" / "traces" / "mine.npz")
+    assert [(n, p.tolist()) for n, p in traces] == [("u1", [0, 1, 0, 2]), ("u2", [0, 0, 1])]
+    log = (tmp_path / "w" / "logs" / "traces" / "mine.log").read_text()
+    assert re.search(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+00:00 mine/u1: 4 requests, 3 distinct pages, "
+                     r"66\.7% of them requested once$", log, re.M), log
