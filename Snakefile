@@ -34,5 +34,5 @@ localrules:
 rule all:
     input:
         get_final_output(),
-        report_table_outputs(),
+        REPORT_TABLES,
     default_target: True

@@ -40,8 +40,9 @@ A measurement, not a test: it asserts nothing about speed. What it measures:
    written to a temporary folder: Zipf(1.2) over 10^6 objects, ids spread
    over 64 bits; then a fresh subprocess reads it (the file is in the page
    cache, so this is the cost of parsing and remapping, not of the disk) and
-   reports wall seconds of reading and of remapping, requests per second and
-   its peak memory (``resource.getrusage``'s high-water mark, and the
+   reports wall seconds of reading and of remapping, requests per second
+   (per wall and per CPU second, and the load average: on a shared machine
+   the wall time waits for a core) and its peak memory (``resource.getrusage``'s high-water mark, and the
    increase over the interpreter with numpy and pandas imported).
 5. ``--pipeline``: wall time and peak memory of ``snakemake --cores 2`` with
    the default config (or ``--configfile``) in a scratch working directory,
@@ -339,15 +340,15 @@ def _probe_read(path):
     from succinct_paging.traces import read_ids, remap
 
     base = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), time.process_time()
     ids = read_ids(path, "oracleGeneral")
-    t1 = time.perf_counter()
+    t1, c1 = time.perf_counter(), time.process_time()
     pages = remap(ids)
-    t2 = time.perf_counter()
+    t2, c2 = time.perf_counter(), time.process_time()
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
     print(json.dumps({"requests": int(pages.size), "distinct": int(pages.max()) + 1,
-                      "read_s": t1 - t0, "remap_s": t2 - t1, "peak_rss_bytes": peak,
-                      "rss_before_bytes": base}))
+                      "read_s": t1 - t0, "remap_s": t2 - t1, "cpu_s": c2 - c0, "peak_rss_bytes": peak,
+                      "rss_before_bytes": base, "load_average": os.getloadavg()[0]}))
 
 
 def bench_read_trace(n, log=print):
@@ -365,6 +366,7 @@ def bench_read_trace(n, log=print):
     total = r["read_s"] + r["remap_s"]
     row = {"requests": r["requests"], "distinct": r["distinct"], "read_s": r["read_s"],
            "remap_s": r["remap_s"], "total_s": total, "req_per_s": r["requests"] / total,
+           "cpu_s": r["cpu_s"], "req_per_cpu_s": r["requests"] / r["cpu_s"], "load_average": r["load_average"],
            "peak_rss_gib": r["peak_rss_bytes"] / 2**30,
            "peak_over_start_gib": (r["peak_rss_bytes"] - r["rss_before_bytes"]) / 2**30}
     log(f"read {row['requests']} requests ({row['distinct']} distinct) in {row['read_s']:.1f} s + remap "
