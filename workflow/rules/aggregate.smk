@@ -4,7 +4,7 @@ rule aggregate:
         run_tables(),
     output:
         parquet="results/runs.parquet",
-        csv=report("results/runs.csv", caption="../report/runs.rst", category="Tables"),
+        csv=report("results/runs.csv", caption="../report/runs.rst", category="Tables", subcategory="CSV (download)"),
     log:
         "logs/aggregate.log",
     conda:
@@ -18,7 +18,9 @@ rule summarize:
     input:
         runs="results/runs.parquet",
     output:
-        summary=report("results/summary.csv", caption="../report/summary.rst", category="Tables"),
+        summary=report(
+            "results/summary.csv", caption="../report/summary.rst", category="Tables", subcategory="CSV (download)"
+        ),
     log:
         "logs/summarize.log",
     conda:
