@@ -11,7 +11,7 @@ import pandas as pd  # noqa: E402
 from succinct_paging.store import atomic_path  # noqa: E402
 
 source = snakemake.input[0]  # noqa: F821
-df = pd.read_csv(source, keep_default_na=False)  # empty cells stay empty
+df = pd.read_csv(source, dtype=str, keep_default_na=False)  # cells exactly as in the CSV; empty stay empty
 style = ("body{font-family:sans-serif;font-size:13px;margin:8px}"
          "table{border-collapse:collapse}th,td{border:1px solid #ccc;padding:2px 6px;text-align:right}"
          "th{position:sticky;top:0;background:#eee}td:first-child,th:first-child{text-align:left}"
