@@ -184,3 +184,20 @@ def test_trace_stats_counts(pages):
     assert s["requests"] == len(pages) and s["distinct"] == len(counts)
     once = sum(1 for c in counts.values() if c == 1)
     assert s["one_time_share"] == (once / len(counts) if counts else 0.0)
+
+
+def test_job_log_stamps_every_line(tmp_path):
+    import re
+
+    from succinct_paging.joblog import open_log
+
+    log = open_log(tmp_path / "job.log")
+    log.write("one\ntwo")
+    log.write(" continued\n")
+    print("three", file=log)
+    log.close()
+    log.close()  # closing twice is harmless
+    lines = (tmp_path / "job.log").read_text().splitlines()
+    stamp = r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+00:00 "
+    assert [re.sub(stamp, "", x, count=1) for x in lines] == ["one", "two continued", "three"]
+    assert all(re.match(stamp, x) for x in lines)

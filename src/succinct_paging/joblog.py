@@ -39,8 +39,8 @@ class TimestampedLog(io.TextIOBase):
 
     def close(self):
         if not self.closed:
+            super().close()  # flushes first
             self._raw.close()
-        super().close()
 
     def fileno(self):
         return self._raw.fileno()
