@@ -165,9 +165,18 @@ def simulate(args, out=None, err=None) -> int:
     if args.csv:
         table.to_csv(out, index=False, float_format="%.10g", lineterminator="\n")
     else:
-        shown = table.astype(object).where(table.notna(), "")
-        shown["ratio"] = [f"{r:.4f}" if r != "" else "" for r in shown["ratio"]]
-        print(shown.to_string(index=False), file=out)
+        import pandas as pd
+
+        def cell(value, fmt="{}"):
+            return "" if pd.isna(value) else fmt.format(value)
+
+        cells = [list(COLUMNS)] + [
+            [row.algorithm, cell(row.faults), cell(row.opt), cell(row.eta0), cell(row.eta1),
+             cell(row.ratio, "{:.4f}")]
+            for row in table.itertuples(index=False)]
+        widths = [max(len(r[i]) for r in cells) for i in range(len(COLUMNS))]
+        for r in cells:  # algorithm left-aligned, numbers right-aligned
+            print("  ".join([r[0].ljust(widths[0])] + [c.rjust(w) for c, w in zip(r[1:], widths[1:])]), file=out)
     return 0
 
 
