@@ -5,7 +5,12 @@ from snakemake.utils import min_version
 min_version("8.10")
 
 
-configfile: "config/config.yaml"
+# The default experiment, unless config files are given: `--configfile X`
+# replaces it (Snakemake would otherwise deep-merge X into it), so a config
+# file means exactly what it says. `--config key=value` still edits either.
+if not workflow.overwrite_configfiles:
+
+    configfile: "config/config.yaml"
 
 
 report: "workflow/report/workflow.rst"
@@ -20,6 +25,7 @@ include: "workflow/rules/plots.smk"
 include: "workflow/rules/proofs.smk"
 include: "workflow/rules/arrivals.smk"
 include: "workflow/rules/k_sweep.smk"
+include: "workflow/rules/report.smk"
 
 
 localrules:
@@ -29,4 +35,5 @@ localrules:
 rule all:
     input:
         get_final_output(),
+        REPORT_TABLES,
     default_target: True

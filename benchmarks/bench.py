@@ -32,7 +32,19 @@ A measurement, not a test: it asserts nothing about speed. What it measures:
    typing and LLVM), then again in a second fresh subprocess with that cache
    filled (*warm*: loading from numba's cache), minus the time of a second
    call; plus all algorithms in one process, as a workflow job pays it.
-4. ``--pipeline``: wall time and peak memory of ``snakemake --cores 2`` with
+4. ``--read-trace``: reading a libCacheSim oracleGeneral trace as the
+   ``files`` generator and ``succinct-paging simulate`` do
+   (:func:`succinct_paging.traces.read_trace`: the ``obj_id`` column, read in
+   chunks with ``np.frombuffer``, then remapped to dense ids). A synthetic
+   trace of ``--read-trace-requests`` records (default 10^8, 2.4 GB) is
+   written to a temporary folder: Zipf(1.2) over 10^6 objects, ids spread
+   over 64 bits; then a fresh subprocess reads it (the file is in the page
+   cache, so this is the cost of parsing and remapping, not of the disk) and
+   reports wall seconds of reading and of remapping, requests per second
+   (per wall and per CPU second, and the load average: on a shared machine
+   the wall time waits for a core) and its peak memory (``resource.getrusage``'s high-water mark, and the
+   increase over the interpreter with numpy and pandas imported).
+5. ``--pipeline``: wall time and peak memory of ``snakemake --cores 2`` with
    the default config (or ``--configfile``) in a scratch working directory,
    with a cold numba cache and then a warm one (new working directory, same
    cache); peak memory = all processes of the run together (sampled) and the
@@ -298,6 +310,70 @@ open(snakemake.output[0], "w").close()
 """
 
 
+# --------------------------------------------------------------- trace reading
+
+
+def write_synthetic_oracle_trace(path, n, chunk=1 << 22, seed=0):
+    """Write ``n`` oracleGeneral records to ``path`` in chunks (memory O(chunk)):
+    Zipf(1.2) over 10^6 objects, ids multiplied by an odd 64-bit constant
+    (spread over 64 bits, still distinct), size 1, next access -1 (not used
+    by the reader)."""
+    from succinct_paging.traces import ORACLE_GENERAL
+
+    rng = np.random.default_rng(seed)
+    with open(path, "wb") as f:
+        for start in range(0, n, chunk):
+            m = min(chunk, n - start)
+            rec = np.zeros(m, dtype=ORACLE_GENERAL)
+            rec["timestamp"] = np.arange(start, start + m, dtype=np.uint64).astype(np.uint32)
+            objects = (rng.zipf(1.2, m) % 10**6).astype(np.uint64)
+            rec["obj_id"] = objects * np.uint64(0x9E3779B97F4A7C15)
+            rec["size"] = 1
+            rec["next_access_vtime"] = -1
+            rec.tofile(f)
+
+
+def _probe_read(path):
+    """In this process: read ``path`` as oracleGeneral; JSON on stdout."""
+    import resource
+
+    from succinct_paging.traces import read_ids, remap
+
+    base = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+    t0, c0 = time.perf_counter(), time.process_time()
+    ids = read_ids(path, "oracleGeneral")
+    t1, c1 = time.perf_counter(), time.process_time()
+    pages = remap(ids)
+    t2, c2 = time.perf_counter(), time.process_time()
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+    print(json.dumps({"requests": int(pages.size), "distinct": int(pages.max()) + 1,
+                      "read_s": t1 - t0, "remap_s": t2 - t1, "cpu_s": c2 - c0, "peak_rss_bytes": peak,
+                      "rss_before_bytes": base, "load_average": os.getloadavg()[0]}))
+
+
+def bench_read_trace(n, log=print):
+    """Write a synthetic oracleGeneral trace of ``n`` records to a temporary
+    folder and measure reading it in a fresh subprocess (see the module
+    docstring); one row."""
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "synthetic.oracleGeneral.bin"
+        t0 = time.perf_counter()
+        write_synthetic_oracle_trace(path, n)
+        log(f"wrote {n} records ({path.stat().st_size / 2**30:.2f} GiB) in {time.perf_counter() - t0:.0f} s")
+        proc = subprocess.run([sys.executable, str(Path(__file__).resolve()), "--probe-read", str(path)],
+                              capture_output=True, text=True, check=True)
+        r = json.loads(proc.stdout.strip().splitlines()[-1])
+    total = r["read_s"] + r["remap_s"]
+    row = {"requests": r["requests"], "distinct": r["distinct"], "read_s": r["read_s"],
+           "remap_s": r["remap_s"], "total_s": total, "req_per_s": r["requests"] / total,
+           "cpu_s": r["cpu_s"], "req_per_cpu_s": r["requests"] / r["cpu_s"], "load_average": r["load_average"],
+           "peak_rss_gib": r["peak_rss_bytes"] / 2**30,
+           "peak_over_start_gib": (r["peak_rss_bytes"] - r["rss_before_bytes"]) / 2**30}
+    log(f"read {row['requests']} requests ({row['distinct']} distinct) in {row['read_s']:.1f} s + remap "
+        f"{row['remap_s']:.1f} s = {row['req_per_s'] / 1e6:.1f} Mreq/s; peak memory {row['peak_rss_gib']:.2f} GiB")
+    return pd.DataFrame([row])
+
+
 def _snakemake_seconds(args, env=None):
     """Wall seconds of one Snakemake run (output discarded)."""
     return _run_measured([sys.executable, "-m", "snakemake", *args], env)[0]
@@ -507,6 +583,10 @@ def render_markdown(out):
     if cp.exists():
         parts += ["## JIT compile time (s): cold = empty numba cache, warm = from the cache", "",
                   _md_table(pd.read_csv(cp), "{:.3f}"), ""]
+    rt = out / "read_trace.csv"
+    if rt.exists():
+        parts += ["## Reading an oracleGeneral trace (read_trace: numpy chunks, then remap)", "",
+                  _md_table(pd.read_csv(rt), "{:.3g}"), ""]
     pl = out / "pipeline.csv"
     if pl.exists():
         parts += ["## Pipeline (`snakemake --cores 2`)", "",
@@ -536,13 +616,25 @@ def main(argv=None):
     ap.add_argument("--pipeline", action="store_true",
                     help="only measure the Snakemake pipeline (minutes), then re-render the Markdown")
     ap.add_argument("--configfile", default=str(REPO / "config" / "config.yaml"), help="config for --pipeline")
+    ap.add_argument("--read-trace", action="store_true",
+                    help="only measure reading an oracleGeneral trace (writes a 2.4 GB temporary file), "
+                         "then re-render the Markdown")
+    ap.add_argument("--read-trace-requests", type=int, default=10**8, help="records for --read-trace")
     ap.add_argument("--probe", help=argparse.SUPPRESS)
+    ap.add_argument("--probe-read", help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
     if args.probe:
         _probe(args.probe.split(";"))
         return 0
+    if args.probe_read:
+        _probe_read(args.probe_read)
+        return 0
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
+    if args.read_trace:
+        bench_read_trace(args.read_trace_requests).to_csv(out / "read_trace.csv", index=False)
+        render_markdown(out)
+        return 0
     if args.pipeline:
         runs, rules = bench_pipeline(args.configfile)
         runs.to_csv(out / "pipeline.csv", index=False)

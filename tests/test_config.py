@@ -174,8 +174,10 @@ def test_config_error_is_a_value_error():
 
 def test_missing_mirror_rejected_when_real_traces_requested(tmp_path):
     missing = tmp_path / "no-such-mirror"
+    config = base_config(missing)
+    config["traces"]["require_mirror"] = True
     with pytest.raises(ConfigError) as info:
-        check(base_config(missing))
+        check(config)
     message = str(info.value)
     assert message.startswith("config key traces.mirror:")
     assert str(missing) in message and "does not exist" in message
@@ -186,14 +188,17 @@ def test_missing_mirror_rejected_when_real_traces_requested(tmp_path):
 def test_relative_mirror_is_resolved_against_the_repository(tmp_path):
     config = base_config()
     config["traces"]["mirror"] = "no/such/folder"
+    config["traces"]["require_mirror"] = True
     with pytest.raises(ConfigError, match=f"folder {ROOT / 'no' / 'such' / 'folder'} does not exist"):
         check(config)
 
 
 def test_mirror_without_the_family_folder_rejected(tmp_path):
     (tmp_path / "citibike").mkdir()  # a mirror, but without brightkite/
+    config = base_config(tmp_path)
+    config["traces"]["require_mirror"] = True
     with pytest.raises(ConfigError) as info:
-        check(base_config(tmp_path))
+        check(config)
     message = str(info.value)
     assert message.startswith("config key traces.mirror:")
     assert str(tmp_path) in message and "brightkite/" in message

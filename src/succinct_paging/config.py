@@ -11,6 +11,7 @@ silently changes before the schema sees it (a repeated key, ``010`` read as
 
 import math
 import re
+import warnings
 from pathlib import Path, PurePosixPath
 
 import jsonschema
@@ -41,6 +42,16 @@ _PERIODIC = re.compile(rf"(.+?)\1{{{PERIODIC_REPEATS - 1},}}\Z", re.DOTALL)
 
 class ConfigError(ValueError):
     """An invalid configuration value; the message names the key."""
+
+
+class ConfigWarning(UserWarning):
+    """A valid configuration of which a part cannot run here (e.g. real trace
+    families without a mirror); the message names it and what to set."""
+
+
+#: Keys of a ``files`` family that say how its files are read
+#: (succinct_paging.traces.formats).
+FILES_FORMAT_KEYS = ("format", "column", "delimiter", "header", "limit")
 
 
 def _key(path):
@@ -217,6 +228,7 @@ def check_config(config, schema_path, repo_root):
                 if spec.get(key):
                     raise ConfigError(f"config key {where}.{key}: not used by the generator {gen!r}")
             if gen == "files":
+                _check_files_format(spec, where)
                 if "path" not in spec:
                     raise ConfigError(f"config key {where}.path: required for generator 'files' (a folder of trace files)")
                 folder = Path(spec["path"])
@@ -229,24 +241,17 @@ def check_config(config, schema_path, repo_root):
                 needs_mirror = True
         if gen != "files" and ("path" in spec or spec.get("glob", "*.txt") != "*.txt"):
             raise ConfigError(f"config key {where}.path: only used by generator 'files'")
+        if gen != "files":
+            for key in FILES_FORMAT_KEYS:
+                if key in spec:
+                    raise ConfigError(f"config key {where}.{key}: only used by generator 'files'")
     traces = config["traces"]
     mirror = Path(traces["mirror"])
     if not mirror.is_absolute():
         mirror = (Path(repo_root) / mirror).resolve()
     traces["mirror"] = str(mirror)
-    if needs_mirror and not traces["fetch"] and not mirror.is_dir():
-        raise ConfigError(
-            f"config key traces.mirror: folder {mirror} does not exist; real trace families "
-            f"({', '.join(f for f, s in config['families'].items() if s['generator'] in REAL_FAMILIES)}) "
-            "need it. Point traces.mirror at the offline mirror, or set traces.fetch: true to "
-            "download the public sources (needs network), or remove those families.")
-    if needs_mirror and not traces["fetch"]:
-        for fam, spec in config["families"].items():
-            if spec["generator"] in REAL_FAMILIES and not (mirror / spec["generator"]).is_dir():
-                raise ConfigError(
-                    f"config key traces.mirror: folder {mirror} has no {spec['generator']}/ subfolder, "
-                    f"which the family {fam!r} (generator {spec['generator']!r}) reads; point traces.mirror "
-                    "at a mirror that has it, or set traces.fetch: true.")
+    if needs_mirror:
+        _leave_out_unreadable_real_families(config)
     _check_arrivals(config)
     _check_learned(config)
     _check_adversarial(config)
@@ -277,6 +282,77 @@ def _check_k_sweep(config):
         if a.prediction == "arrivals" else
         ("is every row's opt column already; allowed: the other contract §3 ids or combine(A,B)"
          if "opt" in a.parts else None))
+
+
+def _check_files_format(spec, where):
+    """The format keys of a ``files`` family (contract §5): ``column`` is
+    required by and ``delimiter`` only used with ``format: csv``; ``header``
+    applies to ``txt`` and ``csv``."""
+    fmt = spec.get("format", "txt")
+    if fmt == "csv" and "column" not in spec:
+        raise ConfigError(f"config key {where}.column: required for format 'csv' (the header name or the "
+                          "1-based field number of the page id)")
+    unused = {"txt": ("column", "delimiter"), "oracleGeneral": ("column", "delimiter", "header")}.get(fmt, ())
+    for key in unused:
+        if key in spec:
+            raise ConfigError(f"config key {where}.{key}: not used by format {fmt!r}; it applies to format 'csv'")
+    column = spec.get("column")
+    if column is not None and (column == "" or (isinstance(column, int) and column < 1)):
+        raise ConfigError(f"config key {where}.column: {column!r} is not allowed; allowed: a header name or a "
+                          "field number >= 1")
+    delimiter = spec.get("delimiter")
+    if delimiter is not None and (len(delimiter) != 1 or delimiter in '\r\n"'):
+        raise ConfigError(f"config key {where}.delimiter: {delimiter!r} is not allowed; allowed: one character "
+                          "other than a quote or a line end, e.g. ',' or \"\\t\" (a tab)")
+    if isinstance(column, str) and not column.isdigit() and spec.get("header") is False:
+        raise ConfigError(f"config key {where}.header: false, but column {column!r} is a header name; "
+                          "set header: true or give the 1-based field number")
+
+
+def real_family_root(config, generator):
+    """The folder holding ``<generator>/`` for a real family: the mirror
+    (``traces.mirror``) when it has that subfolder, else ``results/mirror``,
+    where the fetch rule writes it (``traces.fetch``)."""
+    mirror = Path(config["traces"]["mirror"])
+    return str(mirror) if (mirror / generator).is_dir() else "results/mirror"
+
+
+def _leave_out_unreadable_real_families(config):
+    """Real families read the mirror when it has their folder, else the fetch
+    rule's download (``traces.fetch: true``). A family with neither is an
+    error under ``traces.require_mirror: true``; by default it is removed from
+    ``families`` (and from the sections' family lists) with one
+    :class:`ConfigWarning` naming all of them and how to get them, so the
+    rest of the experiment runs on a machine without the mirror."""
+    traces = config["traces"]
+    mirror = Path(traces["mirror"])
+    if traces["fetch"]:
+        return
+    missing = {fam: spec["generator"] for fam, spec in config["families"].items()
+               if spec["generator"] in REAL_FAMILIES and not (mirror / spec["generator"]).is_dir()}
+    if not missing:
+        return
+    where = (f"folder {mirror} does not exist" if not mirror.is_dir() else
+             f"folder {mirror} has no {', '.join(sorted(set(g + '/' for g in missing.values())))} subfolder")
+    how = ("point traces.mirror at an offline mirror that has them (see its README), or set traces.fetch: true "
+           "to download and cut the public sources (needs network)")
+    if traces["require_mirror"]:
+        raise ConfigError(f"config key traces.mirror: {where}; the real trace families "
+                          f"{', '.join(missing)} need it (traces.require_mirror is true). To fix: {how}, "
+                          "or remove those families.")
+    if len(missing) == len(config["families"]):
+        raise ConfigError(f"config key traces.mirror: {where}, and every configured family "
+                          f"({', '.join(missing)}) is a real one that needs it. To fix: {how}.")
+    for fam in missing:
+        del config["families"][fam]
+    for section in ("arrivals", "learned", "adversarial"):
+        listed = config.get(section, {}).get("families")
+        if listed is not None:
+            config[section]["families"] = [f for f in listed if f not in missing]
+    warnings.warn(
+        f"real trace families left out: {', '.join(missing)} ({where}); the rest of the experiment runs. "
+        f"To include them: {how}. Set traces.require_mirror: true to make this an error.",
+        ConfigWarning)
 
 
 def _check_lower_bounds(config):
@@ -451,4 +527,5 @@ def check_config_file(path):
         walk(root, [])
 
 
-__all__ = ["ALGORITHMS", "ConfigError", "check_config", "check_config_file"]
+__all__ = ["ALGORITHMS", "ConfigError", "ConfigWarning", "FILES_FORMAT_KEYS", "check_config", "check_config_file",
+           "real_family_root"]

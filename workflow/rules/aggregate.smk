@@ -4,7 +4,7 @@ rule aggregate:
         run_tables(),
     output:
         parquet="results/runs.parquet",
-        csv=report("results/runs.csv", caption="../report/runs.rst", category="Tables"),
+        csv=report("results/runs.csv", caption="../report/runs.rst", category="Tables", subcategory="CSV (download)"),
     log:
         "logs/aggregate.log",
     conda:
@@ -19,8 +19,11 @@ rule summarize:
     input:
         runs="results/runs.parquet",
     output:
-        summary=report("results/summary.csv", caption="../report/summary.rst", category="Tables"),
-        paired=report("results/paired_differences.csv", caption="../report/paired_differences.rst", category="Tables"),
+        summary=report(
+            "results/summary.csv", caption="../report/summary.rst", category="Tables", subcategory="CSV (download)"
+        ),
+        paired=report("results/paired_differences.csv", caption="../report/paired_differences.rst", category="Tables",
+                      subcategory="CSV (download)"),
     log:
         "logs/summarize.log",
     params:
@@ -61,7 +64,7 @@ rule empirical_constants:
         csv=report(
             "results/empirical_constants.csv",
             caption="../report/empirical_constants.rst",
-            category="Smoothness: cost against wrong bits",
+            category="Smoothness: cost against wrong bits", subcategory="Tables",
         ),
     log:
         "logs/empirical_constants.log",
@@ -77,7 +80,7 @@ rule excluded_instances:
     input:
         truth=[f"results/truth/{fam}/k{k}.npz" for fam, k in family_ks()],
     output:
-        csv=report("results/excluded_instances.csv", caption="../report/excluded_instances.rst", category="Tables"),
+        csv=report("results/excluded_instances.csv", caption="../report/excluded_instances.rst", category="Tables", subcategory="CSV (download)"),
     log:
         "logs/excluded_instances.log",
     params:
@@ -94,7 +97,7 @@ rule config_used:
     """The effective configuration of this run (defaults filled in), for
     provenance next to the results."""
     output:
-        yaml=report("results/config.used.yaml", caption="../report/config_used.rst", category="Tables"),
+        yaml=report("results/config.used.yaml", caption="../report/config_used.rst", category="Tables", subcategory="Provenance"),
     log:
         "logs/config_used.log",
     params:

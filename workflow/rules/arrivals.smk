@@ -35,7 +35,7 @@ rule arrivals_aggregate:
         csv=report(
             "results/arrivals/runs.csv",
             caption="../report/arrivals_runs.rst",
-            category="Next-arrival predictions",
+            category="Next-arrival predictions", subcategory="Tables",
         ),
     log:
         "logs/arrivals/aggregate.log",
@@ -84,7 +84,7 @@ rule learned_predictors:
         report(
             "results/learned_predictors.csv",
             caption="../report/learned_predictors.rst",
-            category="Next-arrival predictions",
+            category="Next-arrival predictions", subcategory="Tables",
         ),
     log:
         "logs/learned_predictors.log",
@@ -113,7 +113,7 @@ rule adversarial:
         report(
             "results/adversarial/runs.csv",
             caption="../report/adversarial_runs.rst",
-            category="Adversarial wrong bits",
+            category="Adversarial wrong bits", subcategory="Tables",
         ),
     log:
         "logs/adversarial.log",

@@ -13,14 +13,29 @@ sys.path.insert(0, _SRC)
 os.environ.update(PYTHONPATH=os.pathsep.join(p for p in (_SRC, os.environ.get("PYTHONPATH")) if p))
 
 from succinct_paging.algorithms import parse_algorithm
-from succinct_paging.config import REAL_FAMILIES, TRIVIAL_EXCLUDABLE, ConfigError, check_config, check_config_file
+from succinct_paging.config import (
+    FILES_FORMAT_KEYS,
+    REAL_FAMILIES,
+    TRIVIAL_EXCLUDABLE,
+    ConfigError,
+    check_config,
+    check_config_file,
+    real_family_root,
+)
+import warnings
+from snakemake.logging import logger
 
 try:
     for _path in workflow.configfiles:  # what YAML changed silently: a repeated key, 010 read as 8
         check_config_file(_path)
-    check_config(config, Path(workflow.basedir) / "workflow/schemas/config.schema.yaml", workflow.basedir)
+    # real families without a mirror are left out with one warning (traces.require_mirror)
+    with warnings.catch_warnings(record=True) as _config_warnings:
+        warnings.simplefilter("always")
+        check_config(config, Path(workflow.basedir) / "workflow/schemas/config.schema.yaml", workflow.basedir)
 except ConfigError as exc:
     raise WorkflowError(f"Invalid configuration: {exc}") from None
+for _w in _config_warnings:
+    logger.warning(f"Configuration: {_w.message}")
 
 
 wildcard_constraints:
@@ -170,13 +185,16 @@ def trace_spec(family):
     """The keys of a family that its traces depend on, as canonical JSON (so
     that adding a k or reordering keys does not rerun the trace job)."""
     spec = config["families"][family]
-    keys = ("generator", "instances", "length", "params", "path", "glob")
+    keys = ("generator", "instances", "length", "params", "path", "glob") + FILES_FORMAT_KEYS
     return json.dumps({key: spec[key] for key in keys if key in spec}, sort_keys=True)
 
 
-def mirror_dir():
-    """The folder holding one subfolder per real family (brightkite/, citibike/)."""
-    return "results/mirror" if config["traces"]["fetch"] else config["traces"]["mirror"]
+def mirror_dir(family):
+    """The folder holding the real family's subfolder (brightkite/, citibike/):
+    the mirror when it has it, else the fetch rule's results/mirror. Other
+    families get the mirror setting (unused, but a stable param)."""
+    gen = config["families"][family]["generator"]
+    return real_family_root(config, gen) if gen in REAL_FAMILIES else config["traces"]["mirror"]
 
 
 def trace_inputs(wildcards):
@@ -187,8 +205,8 @@ def trace_inputs(wildcards):
     if gen == "files":
         return sorted(str(p) for p in Path(spec["path"]).glob(spec["glob"]) if p.is_file())
     if gen in REAL_FAMILIES:
-        if config["traces"]["fetch"]:
+        root = mirror_dir(wildcards.family)
+        if root == "results/mirror":
             return [f"results/mirror/{gen}"]
-        folder = Path(config["traces"]["mirror"]) / gen
-        return sorted(str(p) for p in folder.iterdir() if p.is_file())
+        return sorted(str(p) for p in (Path(root) / gen).iterdir() if p.is_file())
     return []

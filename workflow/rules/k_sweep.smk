@@ -29,7 +29,7 @@ rule k_sweep_table:
     input:
         [f"results/k_sweep/{fam}/k{k}.parquet" for fam in config["k_sweep"]["families"] for k in config["k_sweep"]["ks"]],
     output:
-        report("results/k_sweep.csv", caption="../report/k_sweep.rst", category="The dependence on k"),
+        report("results/k_sweep.csv", caption="../report/k_sweep.rst", category="The dependence on k", subcategory="Tables"),
     log:
         "logs/k_sweep/table.log",
     conda:
@@ -47,7 +47,7 @@ rule plot_k_dependence:
         report(
             "results/figures/k_dependence.png",
             caption="../report/k_dependence.rst",
-            category="The dependence on k",
+            category="The dependence on k", subcategory="Figures",
         ),
         "results/figures/k_dependence.pdf",
     log:

@@ -6,7 +6,7 @@ rule lower_bounds:
         report(
             "results/lower_bounds.csv",
             caption="../report/lower_bounds_table.rst",
-            category="Lower bounds and the price of robustness",
+            category="Lower bounds and the price of robustness", subcategory="Tables",
         ),
     log:
         "logs/lower_bounds.log",
@@ -32,7 +32,7 @@ rule plot_lower_bounds:
         report(
             "results/figures/lower_bounds.png",
             caption="../report/lower_bounds.rst",
-            category="Lower bounds and the price of robustness",
+            category="Lower bounds and the price of robustness", subcategory="Figures",
         ),
         "results/figures/lower_bounds.pdf",
     log:
@@ -52,7 +52,7 @@ rule robust_search:
         csv=report(
             "results/robust_search.csv",
             caption="../report/robust_search.rst",
-            category="Lower bounds and the price of robustness",
+            category="Lower bounds and the price of robustness", subcategory="Tables",
         ),
         markdown="results/robust_search.md",
     log:

@@ -8,7 +8,7 @@ rule traces:
         "logs/traces/{family}.log",
     params:
         spec=lambda wc: trace_spec(wc.family),
-        mirror=mirror_dir(),
+        mirror=lambda wc: mirror_dir(wc.family),
         verify=config["traces"]["verify_checksums"],
         master_seed=config["master_seed"],
     conda:

@@ -6,7 +6,9 @@ params.sources (download folder); output[0] is the family's folder.
 
 import sys
 
-sys.stderr = open(snakemake.log[0], "w")  # noqa: F821 (injected by Snakemake)
+from succinct_paging.joblog import open_log
+
+sys.stderr = open_log(snakemake.log[0])  # noqa: F821 (injected by Snakemake)
 
 from succinct_paging.traces import fetch_and_cut  # noqa: E402
 

@@ -190,7 +190,8 @@ def make_family(name, spec, mirror, verify, master_seed):
     gen = spec["generator"]
     if gen == "files" or gen in traces_mod.REAL_FAMILIES:
         if gen == "files":
-            loaded = traces_mod.load_trace_folder(spec["path"], spec.get("glob", "*.txt"), verify=verify)
+            options = {key: spec[key] for key in ("format", "column", "delimiter", "header", "limit") if key in spec}
+            loaded = traces_mod.load_trace_folder(spec["path"], spec.get("glob", "*.txt"), verify=verify, **options)
         else:
             loaded = traces_mod.load_real_family(mirror, gen, verify=verify)
         wanted = spec.get("instances", len(loaded))

@@ -9,3 +9,9 @@ class TraceError(ValueError):
 
 class FetchError(RuntimeError):
     """A public source could not be downloaded (e.g. no network)."""
+
+
+class TraceWarning(UserWarning):
+    """A trace that is readable but probably misread (a header read as a page
+    id, every request to a distinct page, …). The message names the file and
+    the option to set."""

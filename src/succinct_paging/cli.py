@@ -1,0 +1,195 @@
+"""The ``succinct-paging`` command line.
+
+``succinct-paging simulate TRACE --k K`` reads one trace file (any format of
+:mod:`succinct_paging.traces.formats`), computes OPT and the true bits
+(:func:`succinct_paging.truth.setup_instance`, contract §1), injects errors
+into them as the workflow does (contract §2), runs the algorithms and prints
+one row per algorithm: ``algorithm, faults, opt, eta0, eta1, ratio``
+(``ratio`` = faults / OPT; ``eta0``/``eta1`` empty for an algorithm that
+reads no bits; ``--csv`` prints exactly these columns as CSV with a header).
+
+Seeds are derived exactly as in the workflow (:mod:`succinct_paging.experiments.grid`):
+a row equals the workflow's row of a ``files`` family whose name is the
+file's stem (``trace.csv.gz`` -> ``trace``), holding this file, at
+``master_seed = --master-seed`` and replicate seed ``--seed``.
+
+Bad arguments and unreadable traces exit with status 2 and one line
+``succinct-paging: error: …`` naming the argument or file (no traceback);
+doubtful traces print ``succinct-paging: warning: …`` lines. numba, pandas
+and the kernels are imported only when a command runs, so ``--help`` is quick.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+PROG = "succinct-paging"
+COLUMNS = ("algorithm", "faults", "opt", "eta0", "eta1", "ratio")
+DEFAULT_ALGORITHMS = (
+    "opt,lru,fifo,random,marker,followbits,followbits_robust,mark0,mark0_eager,mark_predict,"
+    "combine(followbits,lru),combine(mark0,marker)"
+)
+DEFAULT_MASTER_SEED = 20230701  # the workflow's default master_seed
+
+
+class UsageError(Exception):
+    """A bad argument or input; the message is printed as one line."""
+
+
+def _split_algorithms(text: str) -> list[str]:
+    """Split ``a,b,combine(c,d)`` at the commas outside parentheses."""
+    out, depth, current = [], 0, ""
+    for ch in text:
+        if ch == "," and depth == 0:
+            out.append(current)
+            current = ""
+            continue
+        depth += (ch == "(") - (ch == ")")
+        current += ch
+    out.append(current)
+    return [a.strip() for a in out]
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog=PROG, description="Paging with one-bit predictions "
+                                     "(Antoniadis et al., ICML 2023): simulate the algorithms on a trace.")
+    import succinct_paging
+
+    parser.add_argument("--version", action="version", version=f"%(prog)s {succinct_paging.__version__}")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    sim = commands.add_parser(
+        "simulate", help="run the algorithms on one trace file",
+        description="Run the algorithms on one trace with predicted bits (the true bits with errors "
+                    "injected) and print faults, OPT, the realised errors eta0, eta1 and faults/OPT.")
+    sim.add_argument("trace", metavar="TRACE", help="trace file (.gz and .zst are decompressed)")
+    sim.add_argument("--k", type=int, required=True, help="cache size (>= 1; capped at the number of pages)")
+    sim.add_argument("--format", default="txt", help="txt (one id per line; default), csv or oracleGeneral")
+    sim.add_argument("--column", help="csv: the page id's column, a header name or a 1-based field number")
+    sim.add_argument("--delimiter", help="csv: field delimiter, one character ('\\t' for a tab; default "
+                                         "a tab for *.tsv, else ',')")
+    sim.add_argument("--header", action="store_true", default=None,
+                     help="txt/csv: the first line is a header (implied by a column name)")
+    sim.add_argument("--limit", type=int, help="read only the first N requests")
+    sim.add_argument("--algorithms", default=DEFAULT_ALGORITHMS,
+                     help="comma-separated ids, combine(A,B) allowed (default: %(default)s)")
+    sim.add_argument("--error-model", default="flip", help="flip (default), false_keep or false_discard")
+    sim.add_argument("--rate", type=float, default=0.0, help="error rate in [0, 1] (default 0: perfect bits)")
+    sim.add_argument("--seed", type=int, default=0, help="replicate seed (>= 0; default 0)")
+    sim.add_argument("--master-seed", type=int, default=DEFAULT_MASTER_SEED,
+                     help="master seed, as the config's master_seed (default %(default)s)")
+    sim.add_argument("--budget-factor", type=float, default=2.0,
+                     help="followbits_robust: fault budget per k-phase in units of k (default 2)")
+    sim.add_argument("--switch-factor", type=float, default=2.0, help="combine: switch factor (default 2)")
+    sim.add_argument("--csv", action="store_true", help="print the table as CSV with a header")
+    return parser
+
+
+def _check(args) -> list[str]:
+    """Validate the simulate arguments; returns the canonical algorithm ids."""
+    from succinct_paging.algorithms import parse_algorithm
+    from succinct_paging.errors import ERROR_MODELS
+    from succinct_paging.traces import FORMATS
+
+    if args.k < 1:
+        raise UsageError(f"--k {args.k} is out of range; allowed: an integer >= 1")
+    if args.format not in FORMATS:
+        raise UsageError(f"--format {args.format!r} is not allowed; allowed: {', '.join(FORMATS)}")
+    if args.error_model not in ERROR_MODELS:
+        raise UsageError(f"--error-model {args.error_model!r} is not allowed; allowed: {', '.join(ERROR_MODELS)}")
+    if not 0.0 <= args.rate <= 1.0:  # also rejects nan
+        raise UsageError(f"--rate {args.rate!r} is out of range; allowed: a number in [0, 1]")
+    for name in ("seed", "master_seed"):
+        if getattr(args, name) < 0:
+            raise UsageError(f"--{name.replace('_', '-')} {getattr(args, name)} is out of range; allowed: an integer >= 0")
+    if args.limit is not None and args.limit < 1:
+        raise UsageError(f"--limit {args.limit} is out of range; allowed: an integer >= 1")
+    if not args.budget_factor > 0:
+        raise UsageError(f"--budget-factor {args.budget_factor!r} is out of range; allowed: a number > 0")
+    if not args.switch_factor >= 1:
+        raise UsageError(f"--switch-factor {args.switch_factor!r} is out of range; allowed: a number >= 1")
+    ids = []
+    for name in _split_algorithms(args.algorithms):
+        try:
+            parsed = parse_algorithm(name)
+        except ValueError as exc:
+            raise UsageError(f"--algorithms: {exc}") from None
+        if parsed.prediction == "arrivals":
+            raise UsageError(f"--algorithms: {name!r} reads next-arrival predictions, which this command "
+                             "does not make; allowed: algorithms without predictions or with one bit per request")
+        if parsed.id in ids:
+            raise UsageError(f"--algorithms: {name!r} is listed twice")
+        ids.append(parsed.id)
+    if args.delimiter == "\\t":
+        args.delimiter = "\t"
+    return ids
+
+
+def simulate(args, out=None, err=None) -> int:
+    """The ``simulate`` command: read, set up, inject, run, print (the table
+    to ``out``, default stdout; notes and warnings to ``err``, default stderr)."""
+    out = sys.stdout if out is None else out
+    err = sys.stderr if err is None else err
+    import warnings
+    from pathlib import Path
+
+    algorithms = _check(args)
+    from succinct_paging.traces import TraceError, read_trace, trace_stats
+    from succinct_paging.traces.formats import stem
+
+    path = Path(args.trace)
+    if not path.is_file():
+        raise UsageError(f"trace file {path} not found")
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        try:
+            pages = read_trace(path, args.format, column=args.column, delimiter=args.delimiter,
+                               header=args.header, limit=args.limit)
+        except TraceError as exc:
+            raise UsageError(str(exc)) from None
+    for w in caught:
+        print(f"{PROG}: warning: {w.message}", file=err)
+
+    from succinct_paging.experiments.grid import compute_truth, run_grid
+
+    name = stem(path)
+    traces = [(name, pages)]
+    truth = compute_truth(traces, args.k)
+    rows = run_grid(name, traces, truth, args.k, algorithms, args.error_model, args.rate, [args.seed],
+                    args.master_seed, budget_factor=args.budget_factor, switch_factor=args.switch_factor)
+    s = trace_stats(pages)
+    print(f"{path}: {s['requests']} requests, {s['distinct']} distinct pages ({s['one_time_share']:.1%} "
+          f"requested once); k = {min(args.k, s['distinct'])}; {args.error_model} errors at rate {args.rate}, "
+          f"seed {args.seed}, master seed {args.master_seed}", file=err)
+    table = rows[list(COLUMNS)]
+    if args.csv:
+        table.to_csv(out, index=False, float_format="%.10g", lineterminator="\n")
+    else:
+        import pandas as pd
+
+        def cell(value, fmt="{}"):
+            return "" if pd.isna(value) else fmt.format(value)
+
+        cells = [list(COLUMNS)] + [
+            [row.algorithm, cell(row.faults), cell(row.opt), cell(row.eta0), cell(row.eta1),
+             cell(row.ratio, "{:.4f}")]
+            for row in table.itertuples(index=False)]
+        widths = [max(len(r[i]) for r in cells) for i in range(len(COLUMNS))]
+        for r in cells:  # algorithm left-aligned, numbers right-aligned
+            print("  ".join([r[0].ljust(widths[0])] + [c.rjust(w) for c, w in zip(r[1:], widths[1:])]), file=out)
+    return 0
+
+
+def main(argv=None) -> int:
+    """Entry point of the ``succinct-paging`` console script."""
+    parser = _parser()
+    args = parser.parse_args(argv)
+    try:
+        return simulate(args)  # the one command; argparse rejects any other
+    except (UsageError, ValueError, OSError) as exc:  # the library's validation names the argument
+        print(f"{PROG}: error: {exc}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())
