@@ -342,7 +342,7 @@ def _probe_read(path):
     base = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
     t0, c0 = time.perf_counter(), time.process_time()
     ids = read_ids(path, "oracleGeneral")
-    t1, c1 = time.perf_counter(), time.process_time()
+    t1 = time.perf_counter()
     pages = remap(ids)
     t2, c2 = time.perf_counter(), time.process_time()
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
