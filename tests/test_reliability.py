@@ -17,11 +17,12 @@
 
 Snakemake runs as a user would run it (a subprocess in a scratch working
 directory). The uninterrupted --cores 2 run is the shared tiny run of
-tests/conftest.py. The determinism test reruns its tables with --cores 1.
-The interruption tests run the tables of the tiny config cut to its smallest
-family (7 jobs); an uninterrupted run of that config does the same jobs with
-the same params as the tiny run, so its reference is the tiny run's files of
-that family and the tables the aggregate job makes of them. The mirror tests
+tests/conftest.py. The determinism and interruption tests run the tables of
+the tiny config cut to its smallest family (7 jobs); an uninterrupted run of
+that config does the same jobs with the same params as the tiny run, so
+their reference is the tiny run's files of that family and the tables the
+aggregate job's code makes of them (test_table_does_not_depend_on_job_order
+checks that code against the tiny run's own tables). The mirror tests
 corrupt a copy of the fake mirror .test/mirror.
 """
 
@@ -44,7 +45,7 @@ from succinct_paging.traces import list_instances
 from snakemake_run import ROOT, TEST_CONFIG, TIMEOUT, snakemake, snakemake_cmd
 
 TABLES = ("results/runs.parquet", "results/runs.csv")
-FAMILY = "loop"  # the tiny config's smallest family: the interruption tests run only its jobs
+FAMILY = "loop"  # the tiny config's smallest family: the determinism and interruption tests run only its jobs
 
 
 # ------------------------------------------------------------------ helpers
@@ -58,7 +59,7 @@ def outputs(workdir):
         rel = path.relative_to(workdir)
         if path.is_file() and not any(part.startswith(".") for part in rel.parts):
             st = path.stat()
-            found[rel.as_posix()] = (hashlib.sha256(path.read_bytes()).hexdigest(), st.st_ino, st.st_mtime_ns)
+            found[rel.as_posix()] = (sha256(path), st.st_ino, st.st_mtime_ns)
     return found
 
 
@@ -70,12 +71,10 @@ def sha256(path):
     return hashlib.sha256(Path(path).read_bytes()).hexdigest()
 
 
-def table_inputs(files, family=None):
+def family_files(files, family):
     """The entries of ``files`` (from :func:`outputs`) that the tables target
-    writes besides the tables: traces, truth and per-job run tables (of
-    ``family`` only, if given)."""
-    fams = ("",) if family is None else (f"{family}.npz", f"{family}/")
-    prefixes = tuple(f"results/{folder}/{fam}" for folder in ("traces", "truth", "runs") for fam in fams)
+    writes for ``family``: its traces, truth and per-job run tables."""
+    prefixes = (f"results/traces/{family}.npz", f"results/truth/{family}/", f"results/runs/{family}/")
     return {name: info for name, info in files.items() if name.startswith(prefixes)}
 
 
@@ -176,7 +175,8 @@ def tiny_config():
 
 @pytest.fixture(scope="module")
 def family_config(tmp_path_factory, tiny_config):
-    """The tiny test config cut to :data:`FAMILY` (7 jobs for the tables)."""
+    """The tiny test config cut to :data:`FAMILY` (7 jobs for the tables:
+    traces, truth, baseline, one simulate per rate, aggregate)."""
     config = dict(tiny_config, families={FAMILY: tiny_config["families"][FAMILY]})
     config["arrivals"] = dict(config["arrivals"], families=[FAMILY])
     config["learned"] = dict(config["learned"], families=[])
@@ -191,7 +191,7 @@ def family_reference(tiny_run, tmp_path_factory):
     """``{path: sha256}`` of an uninterrupted tables run of :func:`family_config`:
     the tiny run's traces, truth and run tables of :data:`FAMILY`, and the
     tables that the aggregate job's code makes of those run tables."""
-    reference = digests(table_inputs(outputs(tiny_run), FAMILY))
+    reference = digests(family_files(outputs(tiny_run), FAMILY))
     job_tables = sorted(tiny_run / name for name in reference if name.startswith("results/runs/"))
     assert len(job_tables) == 4  # baseline and three rates
     folder = tmp_path_factory.mktemp("family_tables")
@@ -206,18 +206,18 @@ def family_reference(tiny_run, tmp_path_factory):
 # ------------------------------------------------------------- determinism
 
 
-def test_tables_identical_with_cores_1_and_2(tiny_run, tmp_path):
+def test_tables_identical_with_cores_1_and_2(family_reference, family_config, tmp_path):
     """A second run from scratch with --cores 1 (another job order) gives
-    the same checksums of the tables and of every per-job file as the tiny
-    run (--cores 2)."""
-    snakemake(tmp_path, "--cores", "1", *TABLES)
+    the same checksums of every per-job file as the tiny run (--cores 2),
+    and of the tables; with the next test (the aggregate of the tiny run's
+    per-job tables in any order is the tiny run's table), the tables of any
+    job order are the same."""
+    snakemake(tmp_path, "--cores", "1", *TABLES, config=family_config)
     assert hidden_files(tmp_path) == [], "a successful run left temporary files"
     second = digests(outputs(tmp_path))
-    first = digests(outputs(tiny_run))
     for table in TABLES:
-        assert second[table] == first[table], f"{table}: checksum differs between --cores 1 and 2"
-    expected = {name: first[name] for name in [*table_inputs(first), *TABLES]}
-    assert second == expected
+        assert second[table] == family_reference[table], f"{table}: checksum differs between --cores 1 and 2"
+    assert second == family_reference
 
 
 def test_table_does_not_depend_on_job_order(tiny_run, tiny_config, tmp_path):
