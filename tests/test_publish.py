@@ -2,8 +2,8 @@
 figure layout switch, the gallery, the SLURM profile and config/paper.yaml.
 
 Like tests/test_workflow.py this runs Snakemake as a user would (a
-subprocess in a scratch working directory). One finished run of the tiny
-config is shared by the tests of this module; the dry runs need no SLURM
+subprocess in a scratch working directory) and reads the one finished run
+of the tiny config (tiny_run, tests/conftest.py); the dry runs need no SLURM
 installation and run nothing.
 """
 
