@@ -1,5 +1,11 @@
 """Running the real workflow from tests: one subprocess per call, in a scratch
-working directory, exactly as a user would (`snakemake -s Snakefile -d DIR`)."""
+working directory, exactly as a user would (`snakemake -s Snakefile -d DIR`).
+
+The one helper for every test that runs Snakemake. The tiny config
+(.test/config/config.yaml) needs nothing outside the repository: its real
+family reads the fake mirror .test/mirror (made by .test/make_mirror.py), so
+no workflow test needs the real-trace mirror ../shared/traces.
+"""
 
 import subprocess
 import sys
@@ -7,16 +13,22 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 TEST_CONFIG = ROOT / ".test" / "config" / "config.yaml"
-MIRROR = (ROOT / ".." / "shared" / "traces").resolve()
+TIMEOUT = 600  # seconds for one Snakemake call; the tiny run takes well under a minute
+
+
+def snakemake_cmd(workdir, *args, config=TEST_CONFIG):
+    """The command line of :func:`snakemake` (for tests that start it themselves)."""
+    return [sys.executable, "-m", "snakemake", "-s", str(ROOT / "Snakefile"), "-d", str(workdir),
+            "--configfile", str(config), *args]
 
 
 def snakemake(workdir, *args, config=TEST_CONFIG, check=True):
-    """Run Snakemake on ``config`` in ``workdir``; raise with its output on failure."""
-    cmd = [sys.executable, "-m", "snakemake", "-s", str(ROOT / "Snakefile"), "-d", str(workdir),
-           "--configfile", str(config), *args]
-    proc = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT)
+    """Run Snakemake on ``config`` in ``workdir``; raise with its output on
+    failure if ``check``; return the CompletedProcess (text stdout, stderr)."""
+    proc = subprocess.run(snakemake_cmd(workdir, *args, config=config), capture_output=True, text=True,
+                          cwd=ROOT, timeout=TIMEOUT)
     if check and proc.returncode != 0:
-        raise AssertionError(f"snakemake failed ({proc.returncode}):\n{proc.stdout}\n{proc.stderr}")
+        raise AssertionError(f"snakemake {' '.join(args)} failed ({proc.returncode}):\n{proc.stdout}\n{proc.stderr}")
     return proc
 
 

@@ -1,11 +1,9 @@
 """The rules of workflow/rules/arrivals.smk on the tiny config of .test/, end
 to end (next-arrival runs and figures, learned-predictor table, adversarial
-table and figures), and the config checks of their sections."""
+table and figures; read from the shared run of tests/conftest.py), and the
+config checks of their sections."""
 
 import copy
-import subprocess
-import sys
-from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -13,10 +11,9 @@ import yaml
 
 from succinct_paging.config import ConfigError, check_config
 
-ROOT = Path(__file__).resolve().parents[1]
-TEST_CONFIG = ROOT / ".test" / "config" / "config.yaml"
+from snakemake_run import ROOT, TEST_CONFIG
+
 SCHEMA = ROOT / "workflow" / "schemas" / "config.schema.yaml"
-MIRROR = (ROOT / ".." / "shared" / "traces").resolve()
 
 
 def _config():
@@ -24,20 +21,14 @@ def _config():
 
 
 @pytest.fixture(scope="module")
-def run(tmp_path_factory):
-    if not MIRROR.is_dir():
-        pytest.skip(f"trace mirror {MIRROR} not found")
+def run(tiny_run):
+    """The shared tiny run, its checked config and the outputs of these rules."""
     config = _config()
-    workdir = tmp_path_factory.mktemp("arrivals")
     targets = ["results/arrivals/runs.csv", "results/learned_predictors.csv", "results/adversarial/runs.csv"]
     targets += [f"results/figures/{name}_{fam}_k{k}.png"
                 for name, section in (("arrivals_vs_sigma", "arrivals"), ("adversarial", "adversarial"))
                 for fam in config[section]["families"] for k in config["families"][fam]["k"]]
-    cmd = [sys.executable, "-m", "snakemake", "-s", str(ROOT / "Snakefile"), "-d", str(workdir),
-           "--configfile", str(TEST_CONFIG), "--cores", "2", *targets]
-    proc = subprocess.run(cmd, capture_output=True, text=True)
-    assert proc.returncode == 0, proc.stdout + proc.stderr
-    return workdir, config, targets
+    return tiny_run, config, targets
 
 
 def test_figures_exist(run):
@@ -104,9 +95,14 @@ def test_section_checks():
             config[section] = {key: value}
         with pytest.raises(ConfigError, match=message):
             check_config(config, SCHEMA, ROOT)
-    config = check_config(copy.deepcopy(good), SCHEMA, ROOT)
+    defaults = copy.deepcopy(good)
+    del defaults["arrivals"]
+    config = check_config(defaults, SCHEMA, ROOT)
     assert config["arrivals"]["families"] == sorted(good["families"])
     assert config["arrivals"]["algorithms"][5] == "combine(blind_oracle,lru)"
+    spaced = copy.deepcopy(good)
+    spaced["arrivals"]["algorithms"] = ["lru", "combine( blind_oracle , lru )"]
+    assert check_config(spaced, SCHEMA, ROOT)["arrivals"]["algorithms"] == ["lru", "combine(blind_oracle,lru)"]
     off = copy.deepcopy(good)
     off["arrivals"] = {"families": []}
     assert check_config(off, SCHEMA, ROOT)["arrivals"]["families"] == []

@@ -9,19 +9,15 @@ found it.
 """
 
 import copy
-import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 import yaml
 
 from succinct_paging.config import ConfigError, check_config
 
-ROOT = Path(__file__).resolve().parents[1]
+from snakemake_run import ROOT, TEST_CONFIG, snakemake
+
 SCHEMA = ROOT / "workflow" / "schemas" / "config.schema.yaml"
-TEST_CONFIG = ROOT / ".test" / "config" / "config.yaml"
-MIRROR = (ROOT / ".." / "shared" / "traces").resolve()
 DELETE = object()
 
 
@@ -229,12 +225,6 @@ def test_valid_edge_values_are_accepted(mirror):
 # ------------------------------------------------------------- end to end
 
 
-def snakemake(workdir, config, *args):
-    cmd = [sys.executable, "-m", "snakemake", "-s", str(ROOT / "Snakefile"), "-d", str(workdir),
-           "--configfile", str(config), *args]
-    return subprocess.run(cmd, capture_output=True, text=True, timeout=600)
-
-
 def test_workflow_rejects_bad_config_before_any_job(tmp_path):
     """`snakemake` with a bad config exits non-zero, prints the key, value
     and allowed range, and neither plans nor runs a job."""
@@ -244,7 +234,7 @@ def test_workflow_rejects_bad_config_before_any_job(tmp_path):
     bad.write_text(yaml.safe_dump(config))
     workdir = tmp_path / "run"
     for args in (["-n", "--cores", "1"], ["--cores", "1"]):
-        proc = snakemake(workdir, bad, *args)
+        proc = snakemake(workdir, *args, config=bad, check=False)
         output = proc.stdout + proc.stderr
         assert proc.returncode != 0, output
         assert "Invalid configuration: config key rates[1]: 1.5 is out of range" in output, output
@@ -258,5 +248,5 @@ def test_workflow_accepts_tiny_rates(tmp_path):
     config["rates"] = [0.0, 1e-05]
     path = tmp_path / "tiny_rate.yaml"
     path.write_text(yaml.safe_dump(config))
-    proc = snakemake(tmp_path / "run", path, "-n", "--cores", "1")
+    proc = snakemake(tmp_path / "run", "-n", "--cores", "1", config=path, check=False)
     assert proc.returncode == 0, proc.stdout + proc.stderr

@@ -16,8 +16,14 @@
   the traces job, names the file, and leaves no results/traces/<family>.npz.
 
 Snakemake runs as a user would run it (a subprocess in a scratch working
-directory) on a trimmed copy of the tiny test config (one error model, two
-rates, two families: 11 jobs), targeting the tables only.
+directory). The uninterrupted --cores 2 run is the shared tiny run of
+tests/conftest.py. The determinism and interruption tests run the tables of
+the tiny config cut to its smallest family (7 jobs); an uninterrupted run of
+that config does the same jobs with the same params as the tiny run, so
+their reference is the tiny run's files of that family and the tables the
+aggregate job's code makes of them (test_table_does_not_depend_on_job_order
+checks that code against the tiny run's own tables). The mirror tests
+corrupt a copy of the fake mirror .test/mirror.
 """
 
 import base64
@@ -36,29 +42,13 @@ import yaml
 from succinct_paging.experiments.grid import concat_runs, write_runs, write_runs_csv
 from succinct_paging.traces import list_instances
 
-ROOT = Path(__file__).resolve().parents[1]
-TEST_CONFIG = ROOT / ".test" / "config" / "config.yaml"
-MIRROR = (ROOT / ".." / "shared" / "traces").resolve()
-TABLES = ("results/runs.parquet", "results/runs.csv")
-TIMEOUT = 600  # seconds for one Snakemake call (the whole file: ~2 CPU-minutes, ~70 s on 2 idle cores)
+from snakemake_run import ROOT, TEST_CONFIG, TIMEOUT, snakemake, snakemake_cmd
 
-needs_mirror = pytest.mark.skipif(not (MIRROR / "brightkite").is_dir(), reason=f"trace mirror {MIRROR} not found")
+TABLES = ("results/runs.parquet", "results/runs.csv")
+FAMILY = "loop"  # the tiny config's smallest family: the determinism and interruption tests run only its jobs
 
 
 # ------------------------------------------------------------------ helpers
-
-
-def snakemake_cmd(workdir, config, *args):
-    return [sys.executable, "-m", "snakemake", "-s", str(ROOT / "Snakefile"), "-d", str(workdir),
-            "--configfile", str(config), *args]
-
-
-def snakemake(workdir, config, *args, check=True):
-    proc = subprocess.run(snakemake_cmd(workdir, config, *args), capture_output=True, text=True,
-                          timeout=TIMEOUT)
-    if check and proc.returncode != 0:
-        raise AssertionError(f"snakemake {' '.join(args)} failed ({proc.returncode}):\n{proc.stdout}\n{proc.stderr}")
-    return proc
 
 
 def outputs(workdir):
@@ -69,12 +59,23 @@ def outputs(workdir):
         rel = path.relative_to(workdir)
         if path.is_file() and not any(part.startswith(".") for part in rel.parts):
             st = path.stat()
-            found[rel.as_posix()] = (hashlib.sha256(path.read_bytes()).hexdigest(), st.st_ino, st.st_mtime_ns)
+            found[rel.as_posix()] = (sha256(path), st.st_ino, st.st_mtime_ns)
     return found
 
 
 def digests(files):
     return {name: info[0] for name, info in files.items()}
+
+
+def sha256(path):
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+
+
+def family_files(files, family):
+    """The entries of ``files`` (from :func:`outputs`) that the tables target
+    writes for ``family``: its traces, truth and per-job run tables."""
+    prefixes = (f"results/traces/{family}.npz", f"results/truth/{family}/", f"results/runs/{family}/")
+    return {name: info for name, info in files.items() if name.startswith(prefixes)}
 
 
 def hidden_files(workdir):
@@ -101,7 +102,7 @@ def interrupt(workdir, config, sig, min_tables=1):
     wait until every process of the group is gone."""
     Path(workdir).mkdir(parents=True, exist_ok=True)
     log = open(Path(workdir) / "interrupted-run.log", "w")
-    proc = subprocess.Popen(snakemake_cmd(workdir, config, "--cores", "2", *TABLES),
+    proc = subprocess.Popen(snakemake_cmd(workdir, "--cores", "2", *TABLES, config=config),
                             stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
     deadline = time.monotonic() + TIMEOUT
     try:
@@ -136,12 +137,13 @@ def interrupt(workdir, config, sig, min_tables=1):
 
 def check_interrupted_state(workdir, reference):
     """What an interrupted run leaves is complete: every output file that
-    exists is byte-identical to the uninterrupted run's, and the only other
-    files are hidden temporaries no rule would read. Returns the outputs
-    Snakemake considers finished (present and not marked incomplete)."""
+    exists is byte-identical to the uninterrupted run's (``reference``:
+    ``{path: sha256}``), and the only other files are hidden temporaries no
+    rule would read. Returns the outputs Snakemake considers finished
+    (present and not marked incomplete)."""
     left = outputs(workdir)
     assert left, "the interrupted run finished no job"
-    ref = digests(reference)
+    ref = reference
     for name, (digest, _, _) in left.items():
         assert name in ref, f"unexpected output {name}"
         assert digest == ref[name], f"{name} differs from the uninterrupted run's: a partial file was left"
@@ -158,62 +160,72 @@ def check_resumed(workdir, reference, finished):
     after = outputs(workdir)
     for name, (digest, inode, mtime) in finished.items():
         assert after[name][1:] == (inode, mtime), f"{name} was finished before the interruption but rewritten"
-    assert digests(after) == digests(reference)
     for table in TABLES:
-        assert after[table][0] == reference[table][0], f"{table} differs from the uninterrupted run's"
+        assert after[table][0] == reference[table], f"{table} differs from the uninterrupted run's"
+    assert digests(after) == reference
 
 
 # ----------------------------------------------------------------- fixtures
 
 
 @pytest.fixture(scope="module")
-def config_path(tmp_path_factory):
-    """The tiny test config, trimmed to 11 jobs for the tables."""
-    config = yaml.safe_load(TEST_CONFIG.read_text())
-    config["error_models"] = ["flip"]
-    config["rates"] = [0.1, 1.0]
-    config["families"] = {name: config["families"][name] for name in ("zipf", "brightkite")}
+def tiny_config():
+    return yaml.safe_load(TEST_CONFIG.read_text())
+
+
+@pytest.fixture(scope="module")
+def family_config(tmp_path_factory, tiny_config):
+    """The tiny test config cut to :data:`FAMILY` (7 jobs for the tables:
+    traces, truth, baseline, one simulate per rate, aggregate)."""
+    config = dict(tiny_config, families={FAMILY: tiny_config["families"][FAMILY]})
+    config["arrivals"] = dict(config["arrivals"], families=[FAMILY])
+    config["learned"] = dict(config["learned"], families=[])
+    config["adversarial"] = dict(config["adversarial"], families=[FAMILY])
     path = tmp_path_factory.mktemp("config") / "config.yaml"
     path.write_text(yaml.safe_dump(config, sort_keys=False))
     return path
 
 
 @pytest.fixture(scope="module")
-def reference_dir(tmp_path_factory, config_path):
-    """Working directory of one uninterrupted run from scratch with --cores 2."""
-    workdir = tmp_path_factory.mktemp("reference")
-    snakemake(workdir, config_path, "--cores", "2", *TABLES)
-    assert hidden_files(workdir) == [], "a successful run left temporary files"
-    return workdir
-
-
-@pytest.fixture(scope="module")
-def reference(reference_dir):
-    """``{path: (sha256, inode, mtime_ns)}`` of the uninterrupted run's results."""
-    files = outputs(reference_dir)
-    assert set(TABLES) <= set(files)
-    return files
+def family_reference(tiny_run, tmp_path_factory):
+    """``{path: sha256}`` of an uninterrupted tables run of :func:`family_config`:
+    the tiny run's traces, truth and run tables of :data:`FAMILY`, and the
+    tables that the aggregate job's code makes of those run tables."""
+    reference = digests(family_files(outputs(tiny_run), FAMILY))
+    job_tables = sorted(tiny_run / name for name in reference if name.startswith("results/runs/"))
+    assert len(job_tables) == 4  # baseline and three rates
+    folder = tmp_path_factory.mktemp("family_tables")
+    runs = concat_runs(job_tables)
+    write_runs(runs, folder / "runs.parquet")
+    write_runs_csv(runs, folder / "runs.csv")
+    for table in TABLES:
+        reference[table] = sha256(folder / Path(table).name)
+    return reference
 
 
 # ------------------------------------------------------------- determinism
 
 
-@needs_mirror
-def test_tables_identical_with_cores_1_and_2(reference, config_path, tmp_path):
+def test_tables_identical_with_cores_1_and_2(family_reference, family_config, tmp_path):
     """A second run from scratch with --cores 1 (another job order) gives
-    the same checksums of the tables and of every per-job file."""
-    snakemake(tmp_path, config_path, "--cores", "1", *TABLES)
-    second = outputs(tmp_path)
+    the same checksums of every per-job file as the tiny run (--cores 2),
+    and of the tables; with the next test (the aggregate of the tiny run's
+    per-job tables in any order is the tiny run's table), the tables of any
+    job order are the same."""
+    snakemake(tmp_path, "--cores", "1", *TABLES, config=family_config)
+    assert hidden_files(tmp_path) == [], "a successful run left temporary files"
+    second = digests(outputs(tmp_path))
     for table in TABLES:
-        assert second[table][0] == reference[table][0], f"{table}: checksum differs between --cores 1 and 2"
-    assert digests(second) == digests(reference)
+        assert second[table] == family_reference[table], f"{table}: checksum differs between --cores 1 and 2"
+    assert second == family_reference
 
 
-@needs_mirror
-def test_table_does_not_depend_on_job_order(reference, reference_dir, tmp_path):
+def test_table_does_not_depend_on_job_order(tiny_run, tiny_config, tmp_path):
     """Aggregating the per-job tables in any order gives the same bytes."""
-    job_tables = sorted(reference_dir / name for name in reference if name.startswith("results/runs/"))
-    assert len(job_tables) == 6
+    reference = digests(outputs(tiny_run))
+    job_tables = sorted(tiny_run / name for name in reference if name.startswith("results/runs/"))
+    n_family_k = sum(len(spec["k"]) for spec in tiny_config["families"].values())
+    assert len(job_tables) == n_family_k * (1 + len(tiny_config["rates"]))  # baseline and one per rate
     order = list(job_tables)
     for attempt in range(3):
         random.Random(attempt).shuffle(order)
@@ -221,44 +233,42 @@ def test_table_does_not_depend_on_job_order(reference, reference_dir, tmp_path):
         write_runs(runs, tmp_path / f"runs{attempt}.parquet")
         write_runs_csv(runs, tmp_path / f"runs{attempt}.csv")
         for ext in ("parquet", "csv"):
-            produced = hashlib.sha256((tmp_path / f"runs{attempt}.{ext}").read_bytes()).hexdigest()
-            assert produced == reference[f"results/runs.{ext}"][0], f"order {attempt}: runs.{ext} differs"
+            produced = sha256(tmp_path / f"runs{attempt}.{ext}")
+            assert produced == reference[f"results/runs.{ext}"], f"order {attempt}: runs.{ext} differs"
 
 
 # ------------------------------------------------------------ interruption
 
 
-@needs_mirror
-def test_resume_after_sigkill(reference, config_path, tmp_path):
+def test_resume_after_sigkill(family_reference, family_config, tmp_path):
     """SIGKILL (kill -9, OOM killer, power loss) leaves Snakemake's lock and
     possibly outputs marked incomplete. The documented recipe, --unlock and
     then --rerun-incomplete, reruns only the unfinished jobs and gives the
     tables of an uninterrupted run."""
-    interrupt(tmp_path, config_path, signal.SIGKILL)
-    finished = check_interrupted_state(tmp_path, reference)
+    interrupt(tmp_path, family_config, signal.SIGKILL)
+    finished = check_interrupted_state(tmp_path, family_reference)
 
     before = outputs(tmp_path)
-    refused = snakemake(tmp_path, config_path, "--cores", "2", *TABLES, check=False)
+    refused = snakemake(tmp_path, "--cores", "2", *TABLES, config=family_config, check=False)
     said = refused.stdout + refused.stderr
     assert refused.returncode != 0 and ("--unlock" in said or "--rerun-incomplete" in said), \
         "the plain rerun no longer refuses after SIGKILL: update the README's resume instructions"
     assert outputs(tmp_path) == before, "the refused rerun changed the results"
 
-    snakemake(tmp_path, config_path, "--cores", "2", *TABLES, "--unlock")
-    snakemake(tmp_path, config_path, "--cores", "2", *TABLES, "--rerun-incomplete")
-    check_resumed(tmp_path, reference, finished)
+    snakemake(tmp_path, "--cores", "2", *TABLES, "--unlock", config=family_config)
+    snakemake(tmp_path, "--cores", "2", *TABLES, "--rerun-incomplete", config=family_config)
+    check_resumed(tmp_path, family_reference, finished)
 
 
-@needs_mirror
-def test_resume_after_sigterm(reference, config_path, tmp_path):
+def test_resume_after_sigterm(family_reference, family_config, tmp_path):
     """SIGTERM to Snakemake and its jobs: the killed jobs' outputs are removed,
     the lock released, and the plain command resumes the run."""
-    interrupt(tmp_path, config_path, signal.SIGTERM)
-    finished = check_interrupted_state(tmp_path, reference)
+    interrupt(tmp_path, family_config, signal.SIGTERM)
+    finished = check_interrupted_state(tmp_path, family_reference)
     assert set(finished) == set(outputs(tmp_path)), "SIGTERM left outputs marked incomplete"
 
-    snakemake(tmp_path, config_path, "--cores", "2", *TABLES)
-    check_resumed(tmp_path, reference, finished)
+    snakemake(tmp_path, "--cores", "2", *TABLES, config=family_config)
+    check_resumed(tmp_path, family_reference, finished)
 
 
 def _writer_killed_mid_write(target, first=None):
@@ -320,44 +330,41 @@ def test_outputs_get_the_default_file_mode(tmp_path):
 
 
 @pytest.fixture
-def mirror_copy(tmp_path):
-    """The first three BrightKite files of the mirror and their SHA256SUMS lines."""
-    source = MIRROR / "brightkite"
-    names = [path.name for _, path in list_instances(MIRROR, "brightkite")[:3]]
+def mirror_copy(tmp_path, tiny_config):
+    """A copy of the tiny config's fake BrightKite mirror with its SHA256SUMS."""
+    source = ROOT / tiny_config["traces"]["mirror"] / "brightkite"
+    names = [path.name for _, path in list_instances(source.parent, "brightkite")]
     target = tmp_path / "mirror" / "brightkite"
     target.mkdir(parents=True)
-    for name in names:
+    for name in [*names, "SHA256SUMS"]:
         (target / name).write_bytes((source / name).read_bytes())
-    sums = [line for line in (source / "SHA256SUMS").read_text().splitlines() if line.split()[-1] in names]
-    assert len(sums) == 3
-    (target / "SHA256SUMS").write_text("\n".join(sums) + "\n")
+    assert len(names) == 3 and set((target / "SHA256SUMS").read_text().split()[1::2]) == set(names)
     return target, names
 
 
-def mirror_config(tmp_path, mirror_dir, verify=True):
-    config = {
-        "master_seed": 7, "seeds": [0], "algorithms": ["opt", "lru", "followbits"],
-        "error_models": ["flip"], "rates": [0.5],
-        "traces": {"mirror": str(mirror_dir), "verify_checksums": verify},
-        "families": {"brightkite": {"generator": "brightkite", "k": [10]}},
-    }
+def mirror_config(tmp_path, tiny_config, mirror_dir, verify=True):
+    """The tiny config cut to its BrightKite family, read from ``mirror_dir``."""
+    config = dict(tiny_config, seeds=[0], algorithms=["opt", "lru", "followbits"], error_models=["flip"],
+                  rates=[0.5], traces={"mirror": str(mirror_dir), "verify_checksums": verify},
+                  families={"brightkite": tiny_config["families"]["brightkite"]})
+    for section in ("arrivals", "learned", "adversarial"):
+        config[section] = dict(config[section], families=["brightkite"])
     path = tmp_path / f"mirror-{verify}.yaml"
-    path.write_text(yaml.safe_dump(config))
+    path.write_text(yaml.safe_dump(config, sort_keys=False))
     return path
 
 
-@needs_mirror
-def test_corrupted_mirror_file_fails_naming_it(mirror_copy, tmp_path):
+def test_corrupted_mirror_file_fails_naming_it(mirror_copy, tiny_config, tmp_path):
     folder, names = mirror_copy
     corrupt = folder / names[1]
     original = corrupt.read_bytes()
     lines = original.split(b"\n")
     lines[100] = lines[100][:-1] + (b"0" if lines[100][-1:] != b"0" else b"1")  # one changed hex digit
     corrupt.write_bytes(b"\n".join(lines))
-    config = mirror_config(tmp_path, folder.parent)
+    config = mirror_config(tmp_path, tiny_config, folder.parent)
     workdir = tmp_path / "run"
 
-    proc = snakemake(workdir, config, "--cores", "1", "--show-failed-logs", check=False)
+    proc = snakemake(workdir, "--cores", "1", "--show-failed-logs", config=config, check=False)
     output = proc.stdout + proc.stderr
     assert proc.returncode != 0
     assert "logs/traces/brightkite.log" in output  # Snakemake points at the job's log ...
@@ -370,12 +377,11 @@ def test_corrupted_mirror_file_fails_naming_it(mirror_copy, tmp_path):
         assert f"rule {rule}:" not in output, output
 
     corrupt.write_bytes(original)  # repaired: the same command now gets past the traces
-    snakemake(workdir, config, "--cores", "1", "results/traces/brightkite.npz")
+    snakemake(workdir, "--cores", "1", "results/traces/brightkite.npz", config=config)
     assert (workdir / "results" / "traces" / "brightkite.npz").exists()
 
 
-@needs_mirror
-def test_malformed_mirror_file_without_checksums_names_file_and_line(mirror_copy, tmp_path):
+def test_malformed_mirror_file_without_checksums_names_file_and_line(mirror_copy, tiny_config, tmp_path):
     """With verify_checksums off, a malformed file is still an error naming
     the file and the line (here a blank line 7)."""
     folder, names = mirror_copy
@@ -384,8 +390,8 @@ def test_malformed_mirror_file_without_checksums_names_file_and_line(mirror_copy
     lines[6] = b""
     bad.write_bytes(b"\n".join(lines))
     workdir = tmp_path / "run"
-    proc = snakemake(workdir, mirror_config(tmp_path, folder.parent, verify=False), "--cores", "1",
-                     "--show-failed-logs", "results/traces/brightkite.npz", check=False)
+    proc = snakemake(workdir, "--cores", "1", "--show-failed-logs", "results/traces/brightkite.npz",
+                     config=mirror_config(tmp_path, tiny_config, folder.parent, verify=False), check=False)
     assert proc.returncode != 0
     assert f"{bad}, line 7: blank line" in proc.stdout + proc.stderr
     assert not (workdir / "results" / "traces" / "brightkite.npz").exists()

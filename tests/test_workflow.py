@@ -1,17 +1,22 @@
 """The real workflow on the tiny config of .test/, end to end.
 
-Runs Snakemake as a user would (a subprocess in a scratch working directory)
-and checks the runs table against the contract's guarantees, the incremental
-rerun promise (a new rate only adds jobs) and `snakemake --lint`.
+Runs Snakemake as a user would (a subprocess in a scratch working directory;
+the shared run of tests/conftest.py) and checks the runs table against the
+contract's guarantees, the incremental rerun promise (a new rate only adds
+jobs) and `snakemake --lint`; and that the tiny trace files of .test/ are
+what .test/make_mirror.py makes.
 """
+
+import subprocess
+import sys
 
 import pandas as pd
 import pytest
 import yaml
 
-from snakemake_run import MIRROR, TEST_CONFIG, planned_jobs, snakemake
+from succinct_paging.traces import list_instances
 
-pytestmark = pytest.mark.skipif(not MIRROR.is_dir(), reason=f"trace mirror {MIRROR} not found")
+from snakemake_run import ROOT, TEST_CONFIG, planned_jobs, snakemake
 
 
 @pytest.fixture
@@ -71,6 +76,38 @@ def test_new_rate_only_adds_its_jobs(finished_run, tmp_path):
                   "plot_family": n_family_k, "latex_table": n_family_k, "all": 1,
                   "report_table": 2}  # the HTML views of summary.csv and fitted_constants.csv
     assert counts == {"simulate": n_family_k, **downstream}
+
+
+def test_real_and_user_families_come_from_their_files(finished_run):
+    """Every file of the fake mirror and of the user's folder is one instance
+    (named by its stem), simulated in full."""
+    config = yaml.safe_load(TEST_CONFIG.read_text())
+    runs = pd.read_parquet(finished_run / "results" / "runs.parquet")
+    mirror = ROOT / config["traces"]["mirror"]
+    files = {
+        "brightkite": [(name, path.read_text().splitlines()) for name, path in list_instances(mirror, "brightkite")],
+        "user": [(path.stem, path.read_text().splitlines())
+                 for path in sorted((ROOT / config["families"]["user"]["path"]).glob("*.txt"))],
+    }
+    for fam, instances in files.items():
+        assert len(instances) >= 2, fam
+        for name, lines in instances:
+            sel = runs[(runs["trace_family"] == fam) & (runs["instance"] == name)]
+            assert len(sel) > 0, (fam, name)
+            assert set(sel["n"]) == {len(lines)} and set(sel["N"]) == {len(set(lines))}, (fam, name)
+        assert set(runs.loc[runs["trace_family"] == fam, "instance"]) == {name for name, _ in instances}
+
+
+def test_tiny_traces_are_made_by_the_script(tmp_path):
+    """.test/mirror and .test/traces are exactly what the committed seeded
+    script writes (synthetic data, never a copy of the real mirror)."""
+    subprocess.run([sys.executable, str(ROOT / ".test" / "make_mirror.py"), str(tmp_path)], check=True)
+    made = sorted(p.relative_to(tmp_path) for p in tmp_path.rglob("*") if p.is_file())
+    shipped = sorted(p.relative_to(ROOT / ".test") for folder in ("mirror", "traces")
+                     for p in (ROOT / ".test" / folder).rglob("*") if p.is_file())
+    assert made == shipped and len(made) == 6
+    for rel in made:
+        assert (tmp_path / rel).read_bytes() == (ROOT / ".test" / rel).read_bytes(), rel
 
 
 def test_lint(tmp_path):
