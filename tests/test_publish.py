@@ -48,8 +48,8 @@ def expected_jobs(config):
         "latex_table": n_family_k,
         "lower_bounds": 1,
         "plot_lower_bounds": 1,
-        "fit_constants": 1,
-        "plot_fitted_constants": 1,
+        "empirical_constants": 1,
+        "plot_smoothness": n_family_k,
         "robust_search": 1,
         "all": 1,
     }
