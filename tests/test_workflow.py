@@ -72,7 +72,7 @@ def test_new_rate_only_adds_its_jobs(finished_run, tmp_path):
     counts = planned_jobs(snakemake(finished_run, "-n", "--cores", "1", config=new_config).stdout)
     n_family_k = sum(len(s["k"]) for s in config["families"].values())
     # Only the new rate's simulate jobs, plus what reads the runs table.
-    downstream = {"aggregate": 1, "summarize": 1, "empirical_constants": 1,
+    downstream = {"aggregate": 1, "summarize": 1, "empirical_constants": 1, "config_used": 1,
                   "plot_family": n_family_k, "plot_smoothness": n_family_k, "latex_table": n_family_k, "all": 1,
                   # the HTML views of summary.csv, paired_differences.csv and empirical_constants.csv
                   "report_table": 3}
