@@ -14,7 +14,7 @@ import numpy as np
 import pytest
 import zstandard
 
-from naive import naive_eta, naive_lfd, naive_simulate
+from naive import naive_eta, naive_opt, naive_simulate
 from succinct_paging.cli import COLUMNS, main
 from succinct_paging.errors import inject_bits
 from succinct_paging.seeds import derive_seed
@@ -80,7 +80,7 @@ def test_every_format_gives_the_same_correct_rows(stored, ids, capsys, rate):
     assert [r["algorithm"] for r in table] == [*DETERMINISTIC, "marker", "combine(followbits,lru)"]
 
     pages = remap(ids).tolist()
-    opt, truth = naive_lfd(pages, K)
+    opt, truth = naive_opt(pages, K)
     seed = derive_seed(derive_seed(20230701, "bits", "t", "t", K, 4), "discard")
     bits = inject_bits(np.array(truth, dtype=np.uint8), "flip", rate, seed)[0].tolist()
     eta0, eta1 = naive_eta(bits, truth)
@@ -110,7 +110,7 @@ def test_plain_table_has_one_row_per_algorithm(stored, capsys):
 def test_limit_reads_a_prefix(stored, ids, capsys):
     code, out, _ = run(capsys, *stored["bin"], "--k", K, "--limit", 100, "--algorithms", "opt", "--csv")
     assert code == 0
-    assert int(rows(out)[0]["faults"]) == naive_lfd(remap(ids[:100]).tolist(), K)[0]
+    assert int(rows(out)[0]["faults"]) == naive_opt(remap(ids[:100]).tolist(), K)[0]
 
 
 def test_a_csv_with_a_header_read_as_text_is_rejected(stored, capsys):
