@@ -1,6 +1,8 @@
 import sys
 
-sys.stderr = open(snakemake.log[0], "w")
+from succinct_paging.joblog import open_log
+
+sys.stderr = open_log(snakemake.log[0])
 
 from succinct_paging.experiments.grid import concat_runs, write_runs, write_runs_csv
 

@@ -1,7 +1,9 @@
 import os
 import sys
 
-sys.stderr = open(snakemake.log[0], "w")  # noqa: F821
+from succinct_paging.joblog import open_log
+
+sys.stderr = open_log(snakemake.log[0])  # noqa: F821
 os.environ["NUMBA_NUM_THREADS"] = str(snakemake.threads)  # noqa: F821
 # One family and k under next-arrival predictions at every σ (contract §7).
 from succinct_paging.experiments.arrivals import run_arrivals_grid

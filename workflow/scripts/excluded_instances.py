@@ -1,6 +1,8 @@
 import sys
 
-sys.stderr = open(snakemake.log[0], "w")  # noqa: F821 (snakemake comes from Snakemake)
+from succinct_paging.joblog import open_log
+
+sys.stderr = open_log(snakemake.log[0])  # noqa: F821 (snakemake comes from Snakemake)
 # Per family and k: how many instances the truth jobs kept and which they left
 # out as trivial (at most k distinct pages; config key exclude_trivial).
 from succinct_paging.experiments.grid import write_excluded_table

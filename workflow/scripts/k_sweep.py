@@ -1,7 +1,9 @@
 import os
 import sys
 
-sys.stderr = open(snakemake.log[0], "w")  # noqa: F821 (snakemake comes from Snakemake)
+from succinct_paging.joblog import open_log
+
+sys.stderr = open_log(snakemake.log[0])  # noqa: F821 (snakemake comes from Snakemake)
 os.environ["NUMBA_NUM_THREADS"] = str(snakemake.threads)  # noqa: F821
 # One family at one k of the k-sweep (contract §9).
 from succinct_paging.experiments.grid import write_runs

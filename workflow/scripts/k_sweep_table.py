@@ -1,6 +1,8 @@
 import sys
 
-sys.stderr = open(snakemake.log[0], "w")  # noqa: F821 (snakemake comes from Snakemake)
+from succinct_paging.joblog import open_log
+
+sys.stderr = open_log(snakemake.log[0])  # noqa: F821 (snakemake comes from Snakemake)
 # The k-sweep jobs as one table, results/k_sweep.csv (runs-table columns, canonical order).
 from succinct_paging.experiments.grid import concat_runs, write_runs_csv
 

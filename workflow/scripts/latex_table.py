@@ -1,6 +1,8 @@
 import sys
 
-sys.stderr = open(snakemake.log[0], "w")  # noqa: F821 (snakemake comes from Snakemake)
+from succinct_paging.joblog import open_log
+
+sys.stderr = open_log(snakemake.log[0])  # noqa: F821 (snakemake comes from Snakemake)
 # Booktabs LaTeX table of one trace family and k (pooled ratios, contract §6):
 # one row per algorithm, one column per error rate of one error model.
 from succinct_paging.experiments.summary import read_summary, write_latex_table

@@ -1,6 +1,8 @@
 import sys
 
-sys.stderr = open(snakemake.log[0], "w")  # noqa: F821
+from succinct_paging.joblog import open_log
+
+sys.stderr = open_log(snakemake.log[0])  # noqa: F821
 # Learned one-bit predictors (past only) on the configured families.
 from succinct_paging.experiments.grid import write_runs_csv
 from succinct_paging.experiments.learned import learned_table

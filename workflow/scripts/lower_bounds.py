@@ -1,6 +1,8 @@
 import sys
 
-sys.stderr = open(snakemake.log[0], "w")  # noqa: F821 (snakemake comes from Snakemake)
+from succinct_paging.joblog import open_log
+
+sys.stderr = open_log(snakemake.log[0])  # noqa: F821 (snakemake comes from Snakemake)
 # Adaptive lower-bound adversaries (contract §4) against each deterministic algorithm.
 from succinct_paging.proofs.lower_bounds import lower_bound_table, write_table
 

@@ -1,6 +1,8 @@
 import sys
 
-sys.stderr = open(snakemake.log[0], "w")  # noqa: F821
+from succinct_paging.joblog import open_log
+
+sys.stderr = open_log(snakemake.log[0])  # noqa: F821
 # Extra faults vs number of wrong bits: greedy adversary vs random models.
 import os
 

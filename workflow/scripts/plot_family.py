@@ -1,6 +1,8 @@
 import sys
 
-sys.stderr = open(snakemake.log[0], "w")  # noqa: F821 (snakemake comes from Snakemake)
+from succinct_paging.joblog import open_log
+
+sys.stderr = open_log(snakemake.log[0])  # noqa: F821 (snakemake comes from Snakemake)
 # The three figures of one trace family and k (contract §6): ratio vs error rate,
 # consistency (rate 0) and robustness (rate 1), each as PDF and PNG.
 import os

@@ -1,6 +1,8 @@
 import sys
 
-sys.stderr = open(snakemake.log[0], "w")  # noqa: F821 (snakemake comes from Snakemake)
+from succinct_paging.joblog import open_log
+
+sys.stderr = open_log(snakemake.log[0])  # noqa: F821 (snakemake comes from Snakemake)
 # The dependence on k (contract §9): four panels against k.
 from pathlib import Path
 

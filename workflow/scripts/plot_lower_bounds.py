@@ -1,6 +1,8 @@
 import sys
 
-sys.stderr = open(snakemake.log[0], "w")  # noqa: F821 (snakemake comes from Snakemake)
+from succinct_paging.joblog import open_log
+
+sys.stderr = open_log(snakemake.log[0])  # noqa: F821 (snakemake comes from Snakemake)
 # cost − OPT against η0 / η1 on the lower-bound families, with (k−1)·η0 and η1; cost/OPT against rounds.
 from pathlib import Path
 

@@ -1,6 +1,8 @@
 import sys
 
-sys.stderr = open(snakemake.log[0], "w")  # noqa: F821 (snakemake comes from Snakemake)
+from succinct_paging.joblog import open_log
+
+sys.stderr = open_log(snakemake.log[0])  # noqa: F821 (snakemake comes from Snakemake)
 # Smoothness of one family and k (contract §1.4, §9): (cost − α·OPT)/OPT against
 # η/OPT with the proven slopes, and the pooled ratio against Σ η / Σ OPT.
 import os

@@ -1,6 +1,8 @@
 import sys
 
-sys.stderr = open(snakemake.log[0], "w")  # noqa: F821 (snakemake comes from Snakemake)
+from succinct_paging.joblog import open_log
+
+sys.stderr = open_log(snakemake.log[0])  # noqa: F821 (snakemake comes from Snakemake)
 # Worst-case bits of followbits_robust: the price of robustness (contract §3.3).
 from succinct_paging.proofs.robust_search import search, write_tables
 

@@ -1,7 +1,9 @@
 import os
 import sys
 
-sys.stderr = open(snakemake.log[0], "w")
+from succinct_paging.joblog import open_log
+
+sys.stderr = open_log(snakemake.log[0])
 os.environ["NUMBA_NUM_THREADS"] = str(snakemake.threads)
 
 import pandas as pd

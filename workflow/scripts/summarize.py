@@ -1,6 +1,8 @@
 import sys
 
-sys.stderr = open(snakemake.log[0], "w")  # noqa: F821 (snakemake comes from Snakemake)
+from succinct_paging.joblog import open_log
+
+sys.stderr = open_log(snakemake.log[0])  # noqa: F821 (snakemake comes from Snakemake)
 # Family ratios (contract §6) of the runs table: Σ faults / Σ OPT per trace family,
 # k, algorithm and error setting, with instance-bootstrap intervals (contract §9),
 # seed range and per-instance quartiles; paired per-instance differences.
