@@ -78,7 +78,7 @@ rule excluded_instances:
     """The real-trace instances left out as trivial (at most k distinct
     pages; config key exclude_trivial), per family and k."""
     input:
-        truth=[f"results/truth/{fam}/k{k}.npz" for fam, k in family_ks()],
+        truth=[f"results/truth/{fam}/k{k}.npz" for fam, k in sorted(family_ks())],
     output:
         csv=report("results/excluded_instances.csv", caption="../report/excluded_instances.rst", category="Tables", subcategory="CSV (download)"),
     log:
