@@ -579,22 +579,14 @@ def render_markdown(out):
                                 "our_Mreq_s", "speedup", "speedup_cpu", "their_misses", "our_faults",
                                 "misses_equal"]],
                             "{:.2f}"), ""]
-    cp = out / "compile.csv"
-    if cp.exists():
-        parts += ["## JIT compile time (s): cold = empty numba cache, warm = from the cache", "",
-                  _md_table(pd.read_csv(cp), "{:.3f}"), ""]
-    rt = out / "read_trace.csv"
-    if rt.exists():
-        parts += ["## Reading an oracleGeneral trace (read_trace: numpy chunks, then remap)", "",
-                  _md_table(pd.read_csv(rt), "{:.3g}"), ""]
-    pl = out / "pipeline.csv"
-    if pl.exists():
-        parts += ["## Pipeline (`snakemake --cores 2`)", "",
-                  _md_table(pd.read_csv(pl), "{:.2f}"), ""]
-    pr = out / "pipeline_rules.csv"
-    if pr.exists():
-        parts += ["## Pipeline jobs by rule (warm run; wall seconds from the Snakemake log)", "",
-                  _md_table(pd.read_csv(pr), "{:.0f}"), ""]
+    for name, title, fmt in (
+            ("compile.csv", "JIT compile time (s): cold = empty numba cache, warm = from the cache", "{:.3f}"),
+            ("read_trace.csv", "Reading an oracleGeneral trace (read_trace: numpy chunks, then remap)", "{:.3g}"),
+            ("pipeline.csv", "Pipeline (`snakemake --cores 2`)", "{:.2f}"),
+            ("pipeline_rules.csv", "Pipeline jobs by rule (warm run; wall seconds from the Snakemake log)",
+             "{:.0f}")):
+        if (out / name).exists():
+            parts += [f"## {title}", "", _md_table(pd.read_csv(out / name), fmt), ""]
     (out / "benchmarks.md").write_text("\n".join(parts))
 
 

@@ -21,7 +21,7 @@ import importlib
 import math
 import numbers
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Callable
 
 from succinct_paging.bounds import constants_bound, harmonic, robust_phase_bound
@@ -70,7 +70,6 @@ class Algorithm:
     params: tuple = ()
     constants: Callable | None = None
     bound: Callable | None = None
-    _loaded: list = field(default_factory=list, repr=False, compare=False)
 
     def __post_init__(self):
         if not re.fullmatch(r"[a-z][a-z0-9_]*", self.id):
@@ -83,15 +82,12 @@ class Algorithm:
                              f"allowed: {', '.join(KERNEL_PARAMS)}")
 
     def load_kernel(self):
-        """The kernel function (imported on first call)."""
-        if not self._loaded:
-            if callable(self.kernel):
-                self._loaded.append(self.kernel)
-            else:
-                module, name = self.kernel.split(":")
-                mod = importlib.import_module(f"succinct_paging.kernels.{module}")
-                self._loaded.append(getattr(mod, name))
-        return self._loaded[0]
+        """The kernel function (its module is imported on the first call;
+        later calls find it in ``sys.modules``)."""
+        if callable(self.kernel):
+            return self.kernel
+        module, name = self.kernel.split(":")
+        return getattr(importlib.import_module(f"succinct_paging.kernels.{module}"), name)
 
 
 def _k_times_opt(k, opt, eta0, eta1, n_phases, budget):

@@ -26,10 +26,9 @@ import sys
 
 PROG = "succinct-paging"
 COLUMNS = ("algorithm", "faults", "opt", "eta0", "eta1", "ratio")
-DEFAULT_ALGORITHMS = (
-    "opt,lru,fifo,random,marker,followbits,followbits_robust,mark0,mark0_eager,mark_predict,"
-    "combine(followbits,lru),combine(mark0,marker)"
-)
+#: The default robust pairs (contract §3.7), run after every registered
+#: algorithm that reads no next-arrival predictions.
+DEFAULT_COMBINATIONS = ("combine(followbits,lru)", "combine(mark0,marker)")
 DEFAULT_MASTER_SEED = 20230701  # the workflow's default master_seed
 
 
@@ -71,7 +70,9 @@ def _parser() -> argparse.ArgumentParser:
     sim.add_argument("--header", action="store_true", default=None,
                      help="txt/csv: the first line is a header (implied by a column name)")
     sim.add_argument("--limit", type=int, help="read only the first N requests")
-    sim.add_argument("--algorithms", default=DEFAULT_ALGORITHMS,
+    from succinct_paging.algorithms import base_ids
+
+    sim.add_argument("--algorithms", default=",".join(base_ids("bits") + DEFAULT_COMBINATIONS),
                      help="comma-separated ids, combine(A,B) allowed (default: %(default)s)")
     sim.add_argument("--error-model", default="flip", help="flip (default), false_keep or false_discard")
     sim.add_argument("--rate", type=float, default=0.0, help="error rate in [0, 1] (default 0: perfect bits)")

@@ -65,13 +65,11 @@ def setup_instance(pages, k):
     return Instance(pages, n_pages, k, opt, discard, phases, phase, nxt)
 
 
-def run_opt(pages, n_pages, k, flags=_NO_RECORD[0], evicted=_NO_RECORD[1]):
-    """OPT (LFD) on validated input: ``(faults, discard_bits)``, recording
-    into ``flags``/``evicted`` when they are not empty (kernel contract).
+def run_opt(pages, n_pages, k):
+    """OPT (LFD) on validated input: ``(faults, discard_bits)``.
     O(n log_64(n + N)) (see :func:`.kernels.opt.opt_kernel`)."""
     discard = np.empty(pages.shape[0], dtype=np.uint8)
-    nxt = next_occurrences(pages, n_pages)
-    faults = opt_kernel(pages, nxt, k, n_pages, discard, flags, evicted)
+    faults = opt_kernel(pages, next_occurrences(pages, n_pages), k, n_pages, discard, *_NO_RECORD)
     return int(faults), discard
 
 

@@ -22,7 +22,9 @@ import os
 import matplotlib
 from matplotlib.figure import Figure
 
-from succinct_paging.algorithms import OKABE_ITO, display_order, style
+from succinct_paging.algorithms import OKABE_ITO, style
+from succinct_paging.algorithms import display_order as algorithm_order  # noqa: F401 (ids in display order)
+from succinct_paging.algorithms import style as algorithm_style  # noqa: F401 ((colour, marker, dash) of an id)
 from succinct_paging.store import atomic_path
 
 #: Paper layouts: figure width in inches, font sizes in points (``font`` for
@@ -125,12 +127,6 @@ def save_figure(fig, out_stem, spec):
     return paths
 
 
-def algorithm_style(algorithm):
-    """``(colour, marker, dash)`` of an algorithm id, the same in every figure
-    (from the registry; see :func:`succinct_paging.algorithms.style`)."""
-    return style(algorithm)
-
-
 def algorithm_colour(algorithm):
     """The colour of an algorithm id in every figure."""
     return style(algorithm)[0]
@@ -139,11 +135,6 @@ def algorithm_colour(algorithm):
 def algorithm_marker(algorithm):
     """The marker of an algorithm id in every figure."""
     return style(algorithm)[1]
-
-
-def algorithm_order(algorithms):
-    """Ids in display order (registry order; combine after its first part)."""
-    return display_order(algorithms)
 
 
 def error_model_order(models):
