@@ -1,4 +1,4 @@
-"""The package's architecture (README "Architecture"): data flows one way,
+"""The package's architecture (docs/architecture.md): data flows one way,
 core modules import no experiment or figure code, no import circle exists
 (function-level imports included), no private name is imported across
 modules, and reading the registry does not import numba."""

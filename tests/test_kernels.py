@@ -204,7 +204,7 @@ def toy_mru():
 
 
 def test_a_registered_toy_algorithm_is_simulated_and_checked(toy_mru):
-    """README "Extending": registering an algorithm (and its reference) is all
+    """docs/extending.md: registering an algorithm (and its reference) is all
     it takes; simulate, combine, the bound column and the reference checks
     pick it up without another edit."""
     assert toy_mru in base_ids("bits")
