@@ -603,6 +603,29 @@ def test_editing_a_helper_module_recompiles_the_kernels_that_inline_it(tmp_path)
     assert _cache_probe(copy, cache) == (0, 1)  # recompiled, not served stale
 
 
+def test_numba_is_in_the_range_the_cache_locator_was_tested_with():
+    """The locator patches numba's private CacheImpl._locator_classes, so
+    pyproject pins numba to a tested range (with an upper bound) and our
+    locators are the first numba asks."""
+    import tomllib
+    from pathlib import Path
+
+    import numba
+    from numba.core import caching
+    from packaging.requirements import Requirement
+    from packaging.version import Version
+
+    from succinct_paging.kernels import ContentKeyedLocator
+
+    root = Path(__file__).resolve().parents[1]
+    deps = tomllib.loads((root / "pyproject.toml").read_text())["project"]["dependencies"]
+    (numba_req,) = [Requirement(d) for d in deps if Requirement(d).name == "numba"]
+    assert any(s.operator == "<" for s in numba_req.specifier), "pin numba below the next untested minor"
+    assert Version(numba.__version__) in numba_req.specifier, (numba.__version__, str(numba_req))
+    impl = getattr(caching, "CacheImpl", None) or caching._CacheImpl
+    assert ContentKeyedLocator in impl._locator_classes[:2]
+
+
 def test_using_the_library_writes_no_source_file():
     """Importing the package and running kernels changes no file of ``src/``
     other than caches (no modification times rewritten)."""
