@@ -104,3 +104,19 @@ def test_the_docs_test_sees_a_broken_link(tmp_path):
     page.write_text("# Title\n\n[ok](#title) [bad](missing.md) [anchor](p.md#nope)\n```\n[code](ignored.md)\n```\n")
     assert _links(page) == ["#title", "missing.md", "p.md#nope"]
     assert _anchors(page) == {"title"}
+
+
+def test_the_contract_states_each_finding_once():
+    """docs/contract.md §8 is a list of pointers: each item names the section
+    that states the finding, and the evidence is written once, there."""
+    text = (ROOT / "docs" / "contract.md").read_text(encoding="utf-8")
+    findings = text[text.index("## 8. Findings"):text.index("## 9.")]
+    items = re.split(r"\n(?=\d+\. )", findings.split("\n\n", 2)[2].strip())
+    assert len(items) >= 8
+    for item in items:
+        assert re.search(r"§\d", item), item
+        assert len(item.splitlines()) <= 4, f"§8 holds more than a pointer: {item[:60]}"
+    for evidence in ("cost 55, OPT 15", "5.1 on average", "21 of its 100 users", "cost 15, OPT 11",
+                     "A runs with seed 2·seed", "26% of BrightKite bits"):
+        assert text.count(evidence) == 1, evidence
+
