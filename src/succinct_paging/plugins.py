@@ -41,7 +41,7 @@ ENTRY_POINT_GROUP = "succinct_paging.plugins"
 DEFAULT_FUNCTION = "register_plugin"
 
 _called = {}  # resolved spec -> the function that was called
-_state = {"entry_points": False, "busy": False}
+_state = {"entry_points": False, "busy": False, "env": None}
 
 
 class PluginError(ValueError):
@@ -137,16 +137,18 @@ def load(specs, repo_root=None, key="plugins"):
 def ensure_loaded():
     """Call the installed entry points (once per process) and the specs of
     :data:`ENV` not called yet. Cheap after the first call: O(specs)."""
-    if _state["busy"]:
-        return  # a plugin reading the registry while it registers
+    if _state["busy"] or (_state["entry_points"] and _state.get("env") == os.environ.get(ENV, "")):
+        return  # a plugin reading the registry while it registers; or nothing new
     _state["busy"] = True
     try:
         if not _state["entry_points"]:
             _state["entry_points"] = True
             for ep in importlib.metadata.entry_points(group=ENTRY_POINT_GROUP):
                 _call(ep.value, f"entry point {ep.name!r} ({ENTRY_POINT_GROUP}): ")
+        raw = os.environ.get(ENV, "")
         for spec in _env_specs():
             _call(spec, f"environment variable {ENV}: ")
+        _state["env"] = raw
     finally:
         _state["busy"] = False
 
