@@ -87,6 +87,24 @@ def test_a_module_spec_is_imported(tmp_path):
     assert out.strip() == "True"
 
 
+def test_an_installed_entry_point_is_loaded_without_a_config_key(tmp_path):
+    """A distribution declaring ``[project.entry-points."succinct_paging.plugins"]``
+    (here its installed metadata, written by hand) is loaded on the first read
+    of the registry."""
+    (tmp_path / "userpkg").mkdir()
+    (tmp_path / "userpkg" / "__init__.py").write_text("")
+    (tmp_path / "userpkg" / "algs.py").write_text(PLUGIN)
+    info = tmp_path / "userpkg-0.1.dist-info"
+    info.mkdir()
+    (info / "METADATA").write_text("Metadata-Version: 2.1\nName: userpkg\nVersion: 0.1\n")
+    (info / "entry_points.txt").write_text("[succinct_paging.plugins]\nmine = userpkg.algs:register_plugin\n")
+    out = _python('''
+        import succinct_paging as sp
+        print("mru" in sp.ALGORITHMS, sp.simulate("mru", [0, 1, 2, 0, 1, 2], 2))
+    ''', env={"PYTHONPATH": f"{ROOT / 'src'}{os.pathsep}{tmp_path}"})
+    assert out.split() == ["True", "4"]
+
+
 @pytest.mark.parametrize("spec, message", [
     ("missing.py", "does not exist"),
     ("my_algorithms.py:nope", "has no function 'nope'"),
