@@ -1,4 +1,4 @@
-"""The package's architecture (README "Architecture"): data flows one way,
+"""The package's architecture (docs/architecture.md): data flows one way,
 core modules import no experiment or figure code, no import circle exists
 (function-level imports included), no private name is imported across
 modules, and reading the registry does not import numba."""
@@ -103,3 +103,23 @@ def test_reading_the_registry_does_not_import_numba():
             "print('numba' in sys.modules, 'pandas' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.split() == ["False", "False"]
+
+
+def test_every_subpackage_is_a_regular_package_with_a_docstring():
+    """One package style (issue 22): no namespace packages beside regular ones."""
+    for folder in sorted(p for p in PACKAGE.rglob("*") if p.is_dir() and p.name != "__pycache__"):
+        if not any(folder.glob("*.py")):
+            continue
+        init = folder / "__init__.py"
+        assert init.is_file(), f"{folder.relative_to(PACKAGE)} has modules but no __init__.py"
+        assert ast.get_docstring(ast.parse(init.read_text())), f"{init.relative_to(PACKAGE)} has no docstring"
+
+
+def test_importing_a_subpackage_imports_no_heavy_dependency():
+    """experiments/, proofs/ and plotting/ re-export nothing, so a job that
+    imports one module of them pays for that module only."""
+    code = ("import sys, succinct_paging.experiments, succinct_paging.proofs, succinct_paging.plotting; "
+            "print(*(m in sys.modules for m in ('numba', 'pandas', 'matplotlib')))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["False", "False", "False"]
+

@@ -428,9 +428,9 @@ def reference_run(tmp_path_factory, synthetic_config):
 
 
 def readme_resume_command():
-    """The first command of the README's "Resuming an interrupted run"
-    paragraph, as arguments after `snakemake`."""
-    text = (ROOT / "README.md").read_text()
+    """The first command of the "Resuming an interrupted run" paragraph
+    (docs/configuration.md), as arguments after `snakemake`."""
+    text = (ROOT / "docs" / "configuration.md").read_text()
     section = text[text.index("**Resuming an interrupted run.**"):]
     command = re.search(r"```bash\n(snakemake [^\n]*)\n```", section).group(1)
     assert "&&" not in command, command

@@ -204,7 +204,7 @@ def toy_mru():
 
 
 def test_a_registered_toy_algorithm_is_simulated_and_checked(toy_mru):
-    """README "Extending": registering an algorithm (and its reference) is all
+    """docs/extending.md: registering an algorithm (and its reference) is all
     it takes; simulate, combine, the bound column and the reference checks
     pick it up without another edit."""
     assert toy_mru in base_ids("bits")
@@ -601,6 +601,29 @@ def test_editing_a_helper_module_recompiles_the_kernels_that_inline_it(tmp_path)
     with open(copy / "succinct_paging" / "kernels" / "structures.py", "a") as f:
         f.write("\n# an edit to a helper module\n")
     assert _cache_probe(copy, cache) == (0, 1)  # recompiled, not served stale
+
+
+def test_numba_is_in_the_range_the_cache_locator_was_tested_with():
+    """The locator patches numba's private CacheImpl._locator_classes, so
+    pyproject pins numba to a tested range (with an upper bound) and our
+    locators are the first numba asks."""
+    import tomllib
+    from pathlib import Path
+
+    import numba
+    from numba.core import caching
+    from packaging.requirements import Requirement
+    from packaging.version import Version
+
+    from succinct_paging.kernels import ContentKeyedLocator
+
+    root = Path(__file__).resolve().parents[1]
+    deps = tomllib.loads((root / "pyproject.toml").read_text())["project"]["dependencies"]
+    (numba_req,) = [Requirement(d) for d in deps if Requirement(d).name == "numba"]
+    assert any(s.operator == "<" for s in numba_req.specifier), "pin numba below the next untested minor"
+    assert Version(numba.__version__) in numba_req.specifier, (numba.__version__, str(numba_req))
+    impl = getattr(caching, "CacheImpl", None) or caching._CacheImpl
+    assert ContentKeyedLocator in impl._locator_classes[:2]
 
 
 def test_using_the_library_writes_no_source_file():

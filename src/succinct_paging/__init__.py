@@ -46,6 +46,9 @@ _WHERE = {
     "noisy_arrivals": "arrivals",
 }
 
+#: Names read anew on every access (the registry may grow after import).
+_LIVE = {"ALGORITHMS", "ARRIVAL_ALGORITHMS"}
+
 __all__ = sorted(_WHERE) + ["__version__"]
 
 
@@ -53,7 +56,8 @@ def __getattr__(name):
     if name not in _WHERE:
         raise AttributeError(f"module 'succinct_paging' has no attribute {name!r}")
     value = getattr(importlib.import_module(f"succinct_paging.{_WHERE[name]}"), name)
-    globals()[name] = value
+    if name not in _LIVE:
+        globals()[name] = value
     return value
 
 

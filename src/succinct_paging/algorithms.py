@@ -12,7 +12,10 @@ importing this module, the package or the Snakefile does not import numba.
 
 To add an algorithm: write a kernel that follows the contract of
 :mod:`succinct_paging.kernels` and call :func:`register` (or add an entry to
-``_BUILTIN``). ``combine(A,B)`` (contract §3.7) works for any two registered
+``_BUILTIN``); from outside the package, call it in a plugin
+(:mod:`succinct_paging.plugins`), which every process of a run loads before
+it reads the registry. The id lists are live: :data:`ALGORITHMS` and
+:data:`ARRIVAL_ALGORITHMS` are computed on every access. ``combine(A,B)`` (contract §3.7) works for any two registered
 ids. Colours are the Okabe–Ito palette (safe under the common colour-vision
 deficiencies); algorithms that share a colour differ in marker and dash.
 """
@@ -24,6 +27,7 @@ import re
 from dataclasses import dataclass
 from typing import Callable
 
+from succinct_paging import plugins
 from succinct_paging.bounds import constants_bound, harmonic, robust_phase_bound
 from succinct_paging.validate import MAX_K, as_cache_size, as_positive_int
 
@@ -46,8 +50,9 @@ OKABE_ITO = {
 class Algorithm:
     """One registered algorithm.
 
-    - ``kernel``: ``"module:function"`` under :mod:`succinct_paging.kernels`,
-      or a callable; called as ``kernel(pages, bits, k, n_pages, rng, flags,
+    - ``kernel``: ``"module:function"`` under :mod:`succinct_paging.kernels`
+      (a dotted ``"package.module:function"`` is imported as written), or a
+      callable; called as ``kernel(pages, bits, k, n_pages, rng, flags,
       evicted, *extra)`` with ``extra`` the values of ``params``.
     - ``prediction``: which predictions it reads (:data:`PREDICTIONS`).
     - ``randomized``: whether its result depends on the seed.
@@ -87,7 +92,8 @@ class Algorithm:
         if callable(self.kernel):
             return self.kernel
         module, name = self.kernel.split(":")
-        return getattr(importlib.import_module(f"succinct_paging.kernels.{module}"), name)
+        return getattr(importlib.import_module(module if "." in module else f"succinct_paging.kernels.{module}"),
+                       name)
 
 
 def _k_times_opt(k, opt, eta0, eta1, n_phases, budget):
@@ -155,7 +161,9 @@ def unregister(alg_id):
 
 def base_ids(kind=None):
     """Registered ids in display order; ``kind``: ``"bits"`` (contract §3:
-    no predictions or one bit per request) or ``"arrivals"`` (contract §7)."""
+    no predictions or one bit per request) or ``"arrivals"`` (contract §7).
+    Plugins are loaded first; the answer reflects the registry now."""
+    plugins.ensure_loaded()
     if kind is None:
         return tuple(REGISTRY)
     if kind == "bits":
@@ -163,11 +171,18 @@ def base_ids(kind=None):
     return tuple(a.id for a in REGISTRY.values() if a.prediction == "arrivals")
 
 
-#: The base ids of contract §3 (no predictions or one bit per request), in order.
-ALGORITHMS = base_ids("bits")
+_LIVE = {
+    "ALGORITHMS": "bits",  # the base ids of contract §3 (no predictions or one bit per request), in order
+    "ARRIVAL_ALGORITHMS": "arrivals",  # the base ids of contract §7 (next-arrival predictions), in order
+}
 
-#: The base ids of contract §7 (next-arrival predictions), in order.
-ARRIVAL_ALGORITHMS = base_ids("arrivals")
+
+def __getattr__(name):
+    """``ALGORITHMS`` and ``ARRIVAL_ALGORITHMS``: computed on every access
+    (the registry may have grown since import)."""
+    if name in _LIVE:
+        return base_ids(_LIVE[name])
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 _COMBINE = re.compile(r"combine\(\s*([a-z0-9_]+)\s*,\s*([a-z0-9_]+)\s*\)")
 
@@ -202,6 +217,7 @@ def parse_algorithm(name):
     (ids are written exactly as listed)."""
     if not isinstance(name, str):
         raise ValueError(f"algorithm must be a string, got {name!r}")
+    plugins.ensure_loaded()
     allowed = ", ".join(REGISTRY) + ", combine(A,B)"
     m = _COMBINE.fullmatch(name)
     ids = m.groups() if m else (name,)
@@ -243,6 +259,7 @@ def display_order(algorithms):
 def style(algorithm):
     """``(colour, marker, dash)`` of an id in every figure. combine(A,B)
     takes A's colour with :data:`COMBINE_STYLE`; an unknown id a grey."""
+    plugins.ensure_loaded()
     a = str(algorithm).replace(" ", "")
     m = _COMBINE.fullmatch(a)
     if m and m.group(1) in REGISTRY:

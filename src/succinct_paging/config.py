@@ -18,7 +18,8 @@ import jsonschema
 import numpy as np
 import yaml
 
-from succinct_paging.algorithms import ALGORITHMS, REGISTRY, parse_algorithm
+from succinct_paging import plugins
+from succinct_paging.algorithms import REGISTRY, parse_algorithm
 from succinct_paging.validate import MAX_SEED
 
 SYNTHETIC_PARAMS = {
@@ -175,8 +176,10 @@ def _schema_message(err):
 def check_config(config, schema_path, repo_root):
     """Validate ``config`` in place (defaults filled) or raise ConfigError.
 
-    ``repo_root``: folder against which a relative ``traces.mirror`` is
-    resolved; the resolved absolute path is stored back. Returns ``config``.
+    ``repo_root``: folder against which a relative ``traces.mirror`` (and a
+    relative plugin file) is resolved; the resolved absolute path is stored
+    back. Loads the config's ``plugins`` first (:func:`plugins.load`), so
+    their algorithms are known. Returns ``config``.
     """
     schema = yaml.safe_load(Path(schema_path).read_text())
     validator = _with_defaults(_strict(jsonschema.Draft202012Validator))(schema)
@@ -187,6 +190,11 @@ def check_config(config, schema_path, repo_root):
         for i, r in enumerate(config[key]):
             if isinstance(r, bool):
                 raise ConfigError(f"config key {key}[{i}]: {r!r} is not a number in [0, 1]")
+    if "plugins" in config:  # before the algorithm ids: a plugin may register some (docs/extending.md)
+        try:
+            config["plugins"] = plugins.load(config["plugins"], repo_root)
+        except plugins.PluginError as exc:
+            raise ConfigError(str(exc)) from None
     # Job params hold these lists; one canonical order, so that reordering
     # them in the config reruns nothing (every table is sorted anyway).
     config["algorithms"] = _canonical_order(_canonical_algorithms(
@@ -527,5 +535,5 @@ def check_config_file(path):
         walk(root, [])
 
 
-__all__ = ["ALGORITHMS", "ConfigError", "ConfigWarning", "FILES_FORMAT_KEYS", "check_config", "check_config_file",
+__all__ = ["ConfigError", "ConfigWarning", "FILES_FORMAT_KEYS", "check_config", "check_config_file",
            "real_family_root"]

@@ -37,11 +37,13 @@ import pandas as pd
 
 from succinct_paging.algorithms import parse_algorithm, upper_bound
 from succinct_paging.bounds import robust_budget
+from succinct_paging.errors import ERROR_MODELS
 from succinct_paging.seeds import derive_seed
 from succinct_paging.simulation import run_parsed
 from succinct_paging.truth import setup_instance
 
-KINDS = ("flip", "false_keep", "false_discard")
+#: The random error models whose placements the search starts from (contract §2).
+KINDS = ERROR_MODELS
 
 
 def eligible_positions(truth, kind):

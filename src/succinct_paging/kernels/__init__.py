@@ -53,6 +53,13 @@ the content (SHA-256) of all modules of this folder together and of its own
 file (jitted code elsewhere in the package calls these kernels), so any edit
 here recompiles every kernel once. Nothing is written at import; the cache files
 go where numba puts them (``__pycache__`` here, or ``NUMBA_CACHE_DIR``).
+
+numba has no public hook for cache locators, so this relies on the private
+list ``CacheImpl._locator_classes``. pyproject.toml therefore pins numba to
+the range this was tested with (``numba>=0.59,<0.69``;
+tests/test_kernels.py checks the installed version is in it and that an
+edited helper recompiles), and a numba without that list fails at this import
+with a message naming the pin, rather than silently serving stale kernels.
 """
 
 import hashlib
@@ -115,7 +122,12 @@ class ContentKeyedUserLocator(_user_locator_base()):
 
 
 def _install_locators():
-    impl = getattr(caching, "CacheImpl", None) or caching._CacheImpl
+    impl = getattr(caching, "CacheImpl", None) or getattr(caching, "_CacheImpl", None)
+    if not isinstance(getattr(impl, "_locator_classes", None), list):
+        import numba
+
+        raise ImportError(f"succinct_paging.kernels needs numba's CacheImpl._locator_classes (numba>=0.59,<0.69, "
+                          f"as pinned in pyproject.toml); numba {numba.__version__} has none")
     ours = [ContentKeyedUserLocator, ContentKeyedLocator] if os.environ.get("NUMBA_CACHE_DIR") else \
         [ContentKeyedLocator]
     impl._locator_classes = ours + [c for c in impl._locator_classes
