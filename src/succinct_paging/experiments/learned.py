@@ -30,7 +30,6 @@ import math
 
 import numpy as np
 import pandas as pd
-from numba import njit
 
 from succinct_paging.algorithms import parse_algorithm
 from succinct_paging.bounds import robust_budget
@@ -41,155 +40,28 @@ from succinct_paging.truth import setup_instance
 
 PREDICTORS = ("lru_miss", "frequency", "logistic")
 
-_N_FEATURES = 6
-
-
-@njit(cache=True)
-def _reuse_features(pages, n_pages):
-    """Per request: previous request count of its page and its reuse
-    distance (distinct other pages since its previous request; -1 on a first
-    request). Fenwick tree over time marking each page's latest request."""
-    n = pages.shape[0]
-    tree = np.zeros(n + 1, dtype=np.int64)
-    last = np.full(n_pages, -1, dtype=np.int64)
-    count = np.zeros(n_pages, dtype=np.int64)
-    dist = np.empty(n, dtype=np.int64)
-    cnt = np.empty(n, dtype=np.int64)
-    for t in range(n):
-        p = pages[t]
-        s = last[p]
-        cnt[t] = count[p]
-        if s < 0:
-            dist[t] = -1
-        else:
-            # marks in (s, t): prefix(t - 1) - prefix(s)
-            total = 0
-            i = t  # 1-based prefix up to index t-1
-            while i > 0:
-                total += tree[i]
-                i -= i & (-i)
-            i = s + 1
-            while i > 0:
-                total -= tree[i]
-                i -= i & (-i)
-            dist[t] = total
-            i = s + 1
-            while i <= n:
-                tree[i] -= 1
-                i += i & (-i)
-        i = t + 1
-        while i <= n:
-            tree[i] += 1
-            i += i & (-i)
-        last[p] = t
-        count[p] += 1
-    return dist, cnt
-
-
-@njit(cache=True)
-def _logistic_bits(pages, n_pages, k, dist, cnt, learning_rate):
-    """Online logistic regression on the LRU proxy label; see the module."""
-    n = pages.shape[0]
-    bits = np.empty(n, dtype=np.uint8)
-    w = np.zeros(_N_FEATURES)
-    feats = np.zeros((n, _N_FEATURES))
-    label_sum = np.zeros(n_pages)
-    label_cnt = np.zeros(n_pages)
-    # LRU of size k over pages, as a doubly linked list (head = least recent)
-    prev = np.full(n_pages, -1, dtype=np.int64)
-    nxt = np.full(n_pages, -1, dtype=np.int64)
-    in_lru = np.zeros(n_pages, dtype=np.bool_)
-    pending = np.full(n_pages, -1, dtype=np.int64)  # request whose label is unrevealed
-    head = -1
-    tail = -1
-    size = 0
-    for t in range(n):
-        p = pages[t]
-        x = feats[t]
-        x[0] = 1.0
-        if dist[t] < 0:
-            x[1] = 1.0
-        else:
-            x[2] = min(dist[t], 4 * k) / k
-            x[3] = 1.0 if dist[t] >= k else 0.0
-        x[4] = math.log1p(cnt[t]) / 5.0
-        x[5] = (label_sum[p] + 0.5) / (label_cnt[p] + 1.0)
-        z = 0.0
-        for j in range(_N_FEATURES):
-            z += w[j] * x[j]
-        bits[t] = 1 if z > 0.0 else 0
-        # reveal labels: p hit in LRU -> label 0 for its pending request
-        if in_lru[p]:
-            s = pending[p]
-            if s >= 0:
-                _sgd(w, feats[s], 0.0, learning_rate)
-                label_cnt[p] += 1.0
-            a = prev[p]
-            b = nxt[p]
-            if a >= 0:
-                nxt[a] = b
-            else:
-                head = b
-            if b >= 0:
-                prev[b] = a
-            else:
-                tail = a
-            size -= 1
-        elif size == k:
-            v = head  # LRU evicts v: label 1 for its pending request
-            s = pending[v]
-            if s >= 0:
-                _sgd(w, feats[s], 1.0, learning_rate)
-                label_sum[v] += 1.0
-                label_cnt[v] += 1.0
-                pending[v] = -1
-            head = nxt[v]
-            if head >= 0:
-                prev[head] = -1
-            else:
-                tail = -1
-            in_lru[v] = False
-            size -= 1
-        # append p as most recent
-        prev[p] = tail
-        nxt[p] = -1
-        if tail >= 0:
-            nxt[tail] = p
-        else:
-            head = p
-        tail = p
-        in_lru[p] = True
-        size += 1
-        pending[p] = t
-    return bits
-
-
-@njit(cache=True, inline="always")
-def _sgd(w, x, y, lr):
-    z = 0.0
-    for j in range(w.shape[0]):
-        z += w[j] * x[j]
-    if z >= 0:
-        prob = 1.0 / (1.0 + math.exp(-z))
-    else:
-        e = math.exp(z)
-        prob = e / (1.0 + e)
-    g = y - prob
-    for j in range(w.shape[0]):
-        w[j] += lr * g * x[j]
-
-
 def predict_bits(predictor, pages, n_pages, k, min_count=2, learning_rate=0.05):
-    """Discard bits of ``predictor`` (one of :data:`PREDICTORS`) on validated
-    input (dense int64 ``pages``). Uses requests ``<= t`` only for bit ``t``."""
-    dist, cnt = _reuse_features(pages, n_pages)
-    if predictor == "lru_miss":
-        return ((dist < 0) | (dist >= k)).astype(np.uint8)
-    if predictor == "frequency":
-        return (cnt < min_count).astype(np.uint8)
-    if predictor == "logistic":
-        return _logistic_bits(pages, n_pages, k, dist, cnt, float(learning_rate))
-    raise ValueError(f"unknown predictor {predictor!r}; allowed: {', '.join(PREDICTORS)}")
+    """Discard bits of ``predictor`` (a past-only source of
+    :mod:`succinct_paging.bitsources`) on validated input (dense int64
+    ``pages``). Uses requests ``< t`` and the page of request ``t`` only for
+    bit ``t``."""
+    from succinct_paging.bitsources import get, learned_ids
+    if predictor not in learned_ids():
+        raise ValueError(f"unknown predictor {predictor!r}; allowed: {', '.join(learned_ids())}")
+    src = get(predictor)
+    params = {key: value for key, value in (("min_count", min_count), ("learning_rate", learning_rate))
+              if key in src.params}
+    view = _PagesView(pages, n_pages, k)
+    return src.load()(view, 0, src.resolve(params), kinds=("discard",))["discard"]
+
+
+class _PagesView:
+    def __init__(self, pages, n_pages, k):
+        self.pages, self.n_pages, self.k = pages, n_pages, k
+
+    @property
+    def n(self):
+        return int(self.pages.shape[0])
 
 
 def learned_table(family_traces, predictors, algorithms, replicates, master_seed, min_count=2,
