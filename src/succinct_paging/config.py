@@ -387,7 +387,8 @@ def _check_arrivals(config):
 
 def _check_learned(config):
     """Semantic checks of the ``learned`` section: known families (default:
-    the configured real ones), discard-bit or prediction-free algorithms."""
+    the configured real ones), algorithms that read predictions (the
+    prediction-free rows come from the main ``algorithms`` list)."""
     section = config["learned"]
     default = sorted(f for f, s in config["families"].items() if s["generator"] in REAL_FAMILIES)
     for i, fam in enumerate(section.setdefault("families", default)):
@@ -396,8 +397,8 @@ def _check_learned(config):
                               f"allowed: {', '.join(config['families'])}")
     section["algorithms"] = _canonical_algorithms(
         section["algorithms"], "learned.algorithms",
-        lambda a: f"reads {a.prediction} predictions; the learned predictors make discard bits"
-        if a.prediction not in ("none", "discard") else None)
+        lambda a: "reads no predictions; prediction-free rows come from the main algorithms list"
+        if a.prediction == "none" else None)
 
 
 def _check_adversarial(config):
