@@ -210,13 +210,16 @@ def answer_table(runs):
     (LRU − A)/(LRU − OPT) (NaN when LRU = OPT or LRU is missing), and the
     predictor's realised η0, η1 summed over instances (seed means; empty for
     baselines and next-arrival algorithms). ``predictor`` is ``none`` for
-    baselines. Rows on injected errors are ignored. O(rows)."""
+    baselines. Only the (family, k) with learned rows appear; rows on
+    injected errors are ignored. O(rows)."""
     from succinct_paging.algorithms import display_order
     from succinct_paging.bitsources import learned_ids
 
     learned = list(learned_ids())
     keep = (runs["error_model"].astype(str) == "none") | runs["error_model"].astype(str).isin(learned)
     df = runs[keep].copy()
+    with_learned = set(zip(*[df.loc[df["error_model"].astype(str) != "none", c] for c in ("trace_family", "k")]))
+    df = df[[fk in with_learned for fk in zip(df["trace_family"], df["k"])]]
     if df.empty:
         return pd.DataFrame(columns=ANSWER_COLUMNS)
     df["eta0"] = df["eta0"].astype("float64")
