@@ -8,6 +8,7 @@ paper's 1,000 pages). One seed. A tool, outside the library.
 """
 
 import argparse
+import json
 import sys
 import time
 from pathlib import Path
@@ -34,7 +35,9 @@ def main(argv=None):
     ap.add_argument("--out", default="results/learned_answer_cache.csv")
     ap.add_argument("--only", nargs="*", help="file names to run (default: all small ones)")
     ap.add_argument("--predictors", nargs="*", default=list(learned_ids()))
+    ap.add_argument("--params", default="{}", help='JSON {predictor: {param: value}} (e.g. \'{"optgen": {"threshold": 6}}\')')
     args = ap.parse_args(argv)
+    params = json.loads(args.params)
     frames = []
     for name, ks in SMALL.items():
         if args.only and name not in args.only:
@@ -51,7 +54,8 @@ def main(argv=None):
             truth = compute_truth(traces, k)
             parts = [run_grid(fam, traces, truth, k, ["opt", "lru", "marker"], "none", None, [0], 0)]
             for pred in args.predictors:
-                parts.append(learned_runs(fam, traces, truth, k, pred, ONE_BIT + FULL, [0], 0))
+                parts.append(learned_runs(fam, traces, truth, k, pred, ONE_BIT + FULL, [0], 0,
+                                          params=params.get(pred)))
             frames += parts
             print(f"{fam} n={len(pages)} N={distinct} k={k}: {time.time() - t0:.1f} s", file=sys.stderr, flush=True)
     runs = pd.concat(frames, ignore_index=True)
@@ -62,8 +66,8 @@ def main(argv=None):
     pd.set_option("display.max_rows", 500)
     best = answer[answer["predictor"] != "none"].sort_values("lru_excess_removed").groupby(
         ["trace_family", "k"]).tail(1)
-    print(best[["trace_family", "k", "predictor", "algorithm", "ratio", "lru_excess_removed", "eta0", "eta1"]])
-    print(target_check(answer))
+    print(best[["trace_family", "k", "predictor", "algorithm", "ratio", "lru_excess_removed", "eta0", "eta1"]].to_string())
+    print(target_check(answer).to_string())
 
 
 if __name__ == "__main__":

@@ -65,7 +65,7 @@ def test_learned_rows_and_answer(run):
     section = config["learned"]
     runs = pd.read_parquet(workdir / "results" / "runs.parquet")
     learned = runs[runs["error_model"].isin(section["predictors"])]
-    assert set(learned["trace_family"]) == set(section["families"]) == {"brightkite", "zipf"}
+    assert set(learned["trace_family"]) == set(section["families"]) == {"brightkite"}
     assert set(learned["error_model"]) == set(section["predictors"])
     assert learned["rate"].isna().all() and (learned["faults"] >= learned["opt"]).all()
     bits = learned[learned["prediction"] != "arrivals"]

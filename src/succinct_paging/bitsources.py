@@ -152,13 +152,13 @@ def _features(inst):
 
 
 def _lru_miss(inst, seed, params, kinds=KINDS):
-    dist, _ = _features(inst)
-    return {"discard": ((dist < 0) | (dist >= inst.k)).astype(np.uint8)}
+    from succinct_paging.kernels.learned import lru_miss_bits
+    return {"discard": lru_miss_bits(inst.pages, inst.n_pages, int(inst.k))}
 
 
 def _frequency(inst, seed, params, kinds=KINDS):
-    _, cnt = _features(inst)
-    return {"discard": (cnt < params["min_count"]).astype(np.uint8)}
+    from succinct_paging.kernels.learned import frequency_bits
+    return {"discard": frequency_bits(inst.pages, inst.n_pages, int(params["min_count"]))}
 
 
 def _learner(labeler, learner):

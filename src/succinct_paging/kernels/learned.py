@@ -33,9 +33,9 @@ the time of the page's next request; :func:`online_arrival_bits` turns such
 predictions into one-bit predictions without looking ahead.
 
 Memory: per page O(1) state (O(N)); OPTgen a window of ``window`` slots;
-PLECO a window of ``window`` slots. The reuse features of the LRU proxy and
-the logistic learner (:func:`reuse_features`) use a Fenwick tree over time,
-O(n) memory: the one place where memory grows with the trace length.
+PLECO a window of ``window`` slots. The reuse distances of the logistic
+learner (:func:`reuse_features`) use a Fenwick tree over time, O(n) memory
+and O(log n) time: the one place where memory grows with the trace length.
 """
 
 import math
@@ -94,6 +94,69 @@ def reuse_features(pages, n_pages):
         last[p] = t
         count[p] += 1
     return dist, cnt
+
+
+@njit(cache=True)
+def lru_miss_bits(pages, n_pages, k):
+    """``lru_miss``: bit 1 iff request t is a fault of LRU with cache size k
+    (first request, or reuse distance >= k). LRU as a doubly linked list:
+    O(1) per request, O(N) memory."""
+    n = pages.shape[0]
+    bits = np.empty(n, dtype=np.uint8)
+    prev = np.full(n_pages, -1, dtype=np.int64)
+    nxt = np.full(n_pages, -1, dtype=np.int64)
+    cached = np.zeros(n_pages, dtype=np.bool_)
+    head = -1
+    tail = -1
+    size = 0
+    for t in range(n):
+        p = pages[t]
+        if cached[p]:
+            bits[t] = 0
+            if p == tail:
+                continue
+            a = prev[p]
+            b = nxt[p]
+            if a >= 0:
+                nxt[a] = b
+            else:
+                head = b
+            prev[b] = a
+        else:
+            bits[t] = 1
+            if size == k:
+                v = head
+                head = nxt[v]
+                if head >= 0:
+                    prev[head] = -1
+                else:
+                    tail = -1
+                cached[v] = False
+            else:
+                size += 1
+            cached[p] = True
+        prev[p] = tail
+        nxt[p] = -1
+        if tail >= 0:
+            nxt[tail] = p
+        else:
+            head = p
+        tail = p
+    return bits
+
+
+@njit(cache=True)
+def frequency_bits(pages, n_pages, min_count):
+    """``frequency``: bit 1 iff the page was requested fewer than
+    ``min_count`` times before t. O(1) per request, O(N) memory."""
+    n = pages.shape[0]
+    bits = np.empty(n, dtype=np.uint8)
+    count = np.zeros(n_pages, dtype=np.int64)
+    for t in range(n):
+        p = pages[t]
+        bits[t] = 1 if count[p] < min_count else 0
+        count[p] += 1
+    return bits
 
 
 @njit(cache=True, inline="always")
