@@ -49,9 +49,16 @@ def _bucket(value, top):
     return b
 
 
-def online_bits(pages, k, labeler, learner, window=8, threshold=8, learning_rate=0.05):
+def _decide(learner, w, x, score, threshold):
+    if learner == "logistic":
+        return 1 if sum(w[j] * x[j] for j in range(N_FEATURES)) > 0.0 else 0
+    return 1 if score < threshold else 0
+
+
+def online_bits(pages, k, labeler, learner, window=8, threshold=8, learning_rate=0.05, late=False):
     """The online learn/predict loop: ``labeler`` 'lru' or 'optgen',
-    ``learner`` 'logistic' or 'counters' (see the kernel's docstring)."""
+    ``learner`` 'logistic' or 'counters', ``late``: predict after learning
+    from the labels request t reveals (see the kernel's docstring)."""
     dist, cnt = reuse_features(pages)
     w = [0.0] * N_FEATURES
     feats, label_sum, label_cnt = {}, {}, {}
@@ -73,10 +80,8 @@ def online_bits(pages, k, labeler, learner, window=8, threshold=8, learning_rate
                 x[3] = 1.0 if dist[t] >= k else 0.0
             x[4] = math.log1p(cnt[t]) / 5.0
             x[5] = (label_sum.get(p, 0.0) + 0.5) / (label_cnt.get(p, 0.0) + 1.0)
-            z = sum(w[j] * x[j] for j in range(N_FEATURES))
-            bits.append(1 if z > 0.0 else 0)
-        else:
-            bits.append(1 if page_ctr.get(p, 4) + ctx_ctr.get(ctx, 4) < threshold else 0)
+        if not late:
+            bits.append(_decide(learner, w, x, page_ctr.get(p, 4) + ctx_ctr.get(ctx, 4), threshold))
         labels = []
         if labeler == "lru":
             if p in lru:
@@ -123,6 +128,10 @@ def online_bits(pages, k, labeler, learner, window=8, threshold=8, learning_rate
             label_sum[q] = label_sum.get(q, 0.0) + y
             label_cnt[q] = label_cnt.get(q, 0.0) + 1.0
             pending[q] = -1
+        if late:
+            if learner == "logistic":
+                x[5] = (label_sum.get(p, 0.0) + 0.5) / (label_cnt.get(p, 0.0) + 1.0)
+            bits.append(_decide(learner, w, x, page_ctr.get(p, 4) + ctx_ctr.get(ctx, 4), threshold))
         feats[p] = x
         ctx_pending[p] = ctx
         pending[p] = t

@@ -83,14 +83,15 @@ def test_optgen_window_labels_equal_reference(case, window):
 @pytest.mark.parametrize("labeler,learner", [("lru", "logistic"), ("lru", "counters"), ("optgen", "counters"),
                                              ("optgen", "logistic")])
 @settings(max_examples=40, deadline=None)
-@given(case=pages_and_k(max_k=6, max_len=100), window=st.integers(1, 20), threshold=st.integers(0, 15))
-def test_online_loop_equals_reference(labeler, learner, case, window, threshold):
+@given(case=pages_and_k(max_k=6, max_len=100), window=st.integers(1, 20), threshold=st.integers(0, 15),
+       late=st.booleans())
+def test_online_loop_equals_reference(labeler, learner, case, window, threshold, late):
     pages, k = case
     pages, n_pages = _dense(pages)
     dist, cnt = L.reuse_features(pages, n_pages)
     bits = L.online_bits(pages, n_pages, k, {"lru": 0, "optgen": 1}[labeler], {"logistic": 0, "counters": 1}[learner],
-                         window, threshold, 0.05, dist, cnt)
-    expect = naive.online_bits(pages.tolist(), k, labeler, learner, window, threshold, 0.05)
+                         window, threshold, 0.05, dist, cnt, late)
+    expect = naive.online_bits(pages.tolist(), k, labeler, learner, window, threshold, 0.05, late)
     assert bits.tolist() == expect
 
 

@@ -173,7 +173,7 @@ def _learner(labeler, learner):
         window = max(2, int(params.get("window_per_k", 8)) * int(inst.k))
         bits = L.online_bits(inst.pages, inst.n_pages, int(inst.k), lab, lrn, window,
                              int(params.get("threshold", 8)), float(params.get("learning_rate", 0.05)),
-                             dist, cnt)
+                             dist, cnt, bool(params.get("late", False)))
         return {"discard": bits}
     make.__name__ = f"{labeler}_{learner}_bits"
     return make
@@ -204,9 +204,9 @@ _BUILTIN = (
     BitSource("logistic", ("discard",), "past", _learner("lru", "logistic"), "§10",
               params={"learning_rate": 0.05}),
     BitSource("optgen", ("discard",), "past", _learner("optgen", "counters"), "§10",
-              params={"window_per_k": 8, "threshold": 8}),
+              params={"window_per_k": 8, "threshold": 8, "late": True}),
     BitSource("optgen_logistic", ("discard",), "past", _learner("optgen", "logistic"), "§10",
-              params={"window_per_k": 8, "learning_rate": 0.05}),
+              params={"window_per_k": 8, "learning_rate": 0.05, "late": False}),
     BitSource("popu", KINDS, "past", _arrival_source("popu"), "§10"),
     BitSource("pleco", KINDS, "past", _arrival_source("pleco"), "§10", params={"window": 10_000, "max_terms": 64}),
 )

@@ -387,10 +387,11 @@ def _check_arrivals(config):
 
 def _check_learned(config):
     """Semantic checks of the ``learned`` section: known families (default:
-    the configured real ones), algorithms that read predictions (the
+    the configured real and cache-trace ones), algorithms that read predictions (the
     prediction-free rows come from the main ``algorithms`` list)."""
     section = config["learned"]
-    default = sorted(f for f, s in config["families"].items() if s["generator"] in REAL_FAMILIES)
+    # the real traces: the mirror's families and the cache-trace ones (generator ``cache``)
+    default = sorted(f for f, s in config["families"].items() if s["generator"] in (*REAL_FAMILIES, "cache"))
     for i, fam in enumerate(section.setdefault("families", default)):
         if fam not in config["families"]:
             raise ConfigError(f"config key learned.families[{i}]: {fam!r} is not a configured family; "

@@ -318,8 +318,18 @@ def optgen_labels(pages, n_pages, k, window):
     return label
 
 
+@njit(cache=True, inline="always")
+def _decide(learner, w, x, score, threshold):
+    if learner == LEARNER_LOGISTIC:
+        z = 0.0
+        for j in range(w.shape[0]):
+            z += w[j] * x[j]
+        return 1 if z > 0.0 else 0
+    return 1 if score < threshold else 0
+
+
 @njit(cache=True)
-def online_bits(pages, n_pages, k, labeler, learner, window, threshold, learning_rate, dist, cnt):
+def online_bits(pages, n_pages, k, labeler, learner, window, threshold, learning_rate, dist, cnt, late=False):
     """The online learn/predict loop of every one-bit learner (module
     docstring): bit of request t from requests < t and the page of t.
 
@@ -327,7 +337,10 @@ def online_bits(pages, n_pages, k, labeler, learner, window, threshold, learning
     (ignored by the LRU labeler); ``threshold``: the counters' decision
     threshold; ``learning_rate``: the logistic SGD step; ``dist``/``cnt``:
     :func:`reuse_features` (used by the logistic learner; pass empty arrays
-    for the counters). O(log window) per request with OPTgen, O(1) with the
+    for the counters); ``late``: predict after training on the labels that
+    request t reveals (still past-only: they depend on the page of t and
+    earlier requests only; e.g. whether OPT kept p since its previous
+    request). O(log window) per request with OPTgen, O(1) with the
     LRU labeler (plus the features); memory O(N + window).
     """
     n = pages.shape[0]
@@ -379,7 +392,7 @@ def online_bits(pages, n_pages, k, labeler, learner, window, threshold, learning
             cb += 1
             c >>= 1
         ctx = gb * _COUNT_BUCKETS + cb
-        # (2) predict
+        # (2) features, and the prediction unless it waits for this request's labels
         if learner == LEARNER_LOGISTIC:
             x[0] = 1.0
             x[1] = 0.0
@@ -392,12 +405,8 @@ def online_bits(pages, n_pages, k, labeler, learner, window, threshold, learning
                 x[3] = 1.0 if dist[t] >= k else 0.0
             x[4] = math.log1p(cnt[t]) / 5.0
             x[5] = (label_sum[p] + 0.5) / (label_cnt[p] + 1.0)
-            z = 0.0
-            for j in range(_N_FEATURES):
-                z += w[j] * x[j]
-            bits[t] = 1 if z > 0.0 else 0
-        else:
-            bits[t] = 1 if page_ctr[p] + ctx_ctr[ctx] < threshold else 0
+        if not late:
+            bits[t] = _decide(learner, w, x, page_ctr[p] + ctx_ctr[ctx], threshold)
         # (3) reveal labels
         n_lab = 0
         if labeler == LABELER_LRU:
@@ -478,6 +487,10 @@ def online_bits(pages, n_pages, k, labeler, learner, window, threshold, learning
             label_sum[q] += y
             label_cnt[q] += 1.0
             pending[q] = -1
+        if late:  # the labels request t revealed (its page's last interval) are known now
+            if learner == LEARNER_LOGISTIC:
+                x[5] = (label_sum[p] + 0.5) / (label_cnt[p] + 1.0)
+            bits[t] = _decide(learner, w, x, page_ctr[p] + ctx_ctr[ctx], threshold)
         # the pending request of p is now t
         if learner == LEARNER_LOGISTIC:
             for j in range(_N_FEATURES):
