@@ -35,6 +35,7 @@ def main(argv=None):
     ap.add_argument("--out", default="results/learned_answer_cache.csv")
     ap.add_argument("--only", nargs="*", help="file names to run (default: all small ones)")
     ap.add_argument("--predictors", nargs="*", default=list(learned_ids()))
+    ap.add_argument("--switch-factor", type=float, default=2.0, help="combine(A,B)'s switch factor")
     ap.add_argument("--params", default="{}", help='JSON {predictor: {param: value}} (e.g. \'{"optgen": {"threshold": 6}}\')')
     args = ap.parse_args(argv)
     params = json.loads(args.params)
@@ -55,7 +56,7 @@ def main(argv=None):
             parts = [run_grid(fam, traces, truth, k, ["opt", "lru", "marker"], "none", None, [0], 0)]
             for pred in args.predictors:
                 parts.append(learned_runs(fam, traces, truth, k, pred, ONE_BIT + FULL, [0], 0,
-                                          params=params.get(pred)))
+                                          params=params.get(pred), switch_factor=args.switch_factor))
             frames += parts
             print(f"{fam} n={len(pages)} N={distinct} k={k}: {time.time() - t0:.1f} s", file=sys.stderr, flush=True)
     runs = pd.concat(frames, ignore_index=True)
