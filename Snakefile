@@ -24,6 +24,7 @@ include: "workflow/rules/aggregate.smk"
 include: "workflow/rules/plots.smk"
 include: "workflow/rules/proofs.smk"
 include: "workflow/rules/arrivals.smk"
+include: "workflow/rules/learned.smk"
 include: "workflow/rules/k_sweep.smk"
 include: "workflow/rules/report.smk"
 

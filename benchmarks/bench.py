@@ -174,6 +174,29 @@ def bench_kernels(workloads, repeats, log=print):
     return pd.DataFrame(rows)
 
 
+def bench_predictors(workloads, repeats, log=print):
+    """Throughput of every learned predictor of the bit-source registry
+    (contract §10; predictions only, no algorithm) on every workload, median
+    of ``repeats`` runs after a warm-up call."""
+    from succinct_paging.bitsources import learned_ids, predictions
+
+    rows = []
+    for w in workloads:
+        for src in learned_ids():
+            predictions(src, w)  # warm-up (compile or load from the numba cache)
+            wall, cpu = [], []
+            for _ in range(repeats):
+                t0, c0 = time.perf_counter(), time.thread_time()
+                predictions(src, w)
+                wall.append(time.perf_counter() - t0)
+                cpu.append(time.thread_time() - c0)
+            sec = statistics.median(wall)
+            rows.append(dict(trace=w.trace, n=len(w.pages), N=w.n_pages, k=w.k, predictor=src, seconds=sec,
+                             cpu_seconds=statistics.median(cpu), req_per_s=len(w.pages) / sec))
+            log(f"{w.trace:9s} k={w.k:<6d} {src:26s} {len(w.pages) / sec / 1e6:8.1f} Mreq/s")
+    return pd.DataFrame(rows)
+
+
 # ---------------------------------------------------------------- libCacheSim
 
 
@@ -569,6 +592,13 @@ def render_markdown(out):
             ratio = (z[z.columns[0]] / z[z.columns[-1]]).rename(f"zipf k={z.columns[0]} / k={z.columns[-1]}")
             parts += ["## Throughput at the smallest k over the largest k (zipf)", "",
                       _md_table(ratio.reset_index(), "{:.2f}"), ""]
+    pr = out / "predictors.csv"
+    if pr.exists():
+        df = pd.read_csv(pr)
+        df["column"] = df["trace"] + " k=" + df["k"].astype(str)
+        mreq = df.pivot(index="predictor", columns="column", values="req_per_s") / 1e6
+        parts += ["## Learned predictors (Mreq/s, wall clock; predictions only)", "",
+                  _md_table(mreq.reset_index(), "{:.1f}"), ""]
     lc = out / "libcachesim.csv"
     if lc.exists():
         df = pd.read_csv(lc)
@@ -642,6 +672,7 @@ def main(argv=None):
             "load average at start": " ".join(f"{x:.2f}" for x in os.getloadavg())}
     workloads = make_workloads(which, args.quick, args.mirror)
     bench_kernels(workloads, args.repeats).to_csv(out / "throughput.csv", index=False)
+    bench_predictors(workloads, args.repeats).to_csv(out / "predictors.csv", index=False)
     if not args.no_libcachesim:
         try:
             import libcachesim  # noqa: F401

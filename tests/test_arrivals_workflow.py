@@ -1,5 +1,5 @@
 """The rules of workflow/rules/arrivals.smk on the tiny config of .test/, end
-to end (next-arrival runs and figures, learned-predictor table, adversarial
+to end (next-arrival runs and figures, learned rows and the answer table, adversarial
 table and figures; read from the shared run of tests/conftest.py), and the
 config checks of their sections."""
 
@@ -24,7 +24,8 @@ def _config():
 def run(tiny_run):
     """The shared tiny run, its checked config and the outputs of these rules."""
     config = _config()
-    targets = ["results/arrivals/runs.csv", "results/learned_predictors.csv", "results/adversarial/runs.csv"]
+    targets = ["results/arrivals/runs.csv", "results/learned/answer.csv", "results/figures/learned_answer.png",
+               "results/adversarial/runs.csv"]
     targets += [f"results/figures/{name}_{fam}_k{k}.png"
                 for name, section in (("arrivals_vs_sigma", "arrivals"), ("adversarial", "adversarial"))
                 for fam in config[section]["families"] for k in config["families"][fam]["k"]]
@@ -56,15 +57,37 @@ def test_arrival_runs(run):
     assert base["sigma"].isna().all() and set(base["error_model"]) == {"none"}
 
 
-def test_learned_table(run):
+def test_learned_rows_and_answer(run):
+    """Learned rows enter the runs table (error_model = predictor, empty
+    rate, η against the truth) and the summary; the answer table has the
+    baselines and every (predictor, algorithm) pair the predictor can feed."""
     workdir, config, _ = run
-    df = pd.read_csv(workdir / "results" / "learned_predictors.csv")
-    assert set(df["trace_family"]) == set(config["learned"]["families"]) == {"brightkite"}
-    assert set(df["predictor"]) == {"none", "perfect", *config["learned"]["predictors"]}
-    perfect = df[df["predictor"] == "perfect"]
-    assert (perfect["ratio"] == 1).all()
-    learned = df[df["predictor"].isin(config["learned"]["predictors"])]
-    assert learned["eta0"].notna().all() and (learned["ratio"] >= 1).all()
+    section = config["learned"]
+    runs = pd.read_parquet(workdir / "results" / "runs.parquet")
+    learned = runs[runs["error_model"].isin(section["predictors"])]
+    assert set(learned["trace_family"]) == set(section["families"]) == {"brightkite"}
+    assert set(learned["error_model"]) == set(section["predictors"])
+    assert learned["rate"].isna().all() and (learned["faults"] >= learned["opt"]).all()
+    bits = learned[learned["prediction"] != "arrivals"]
+    assert bits["eta0"].notna().all() and bits["eta1"].notna().all()
+    full = learned[learned["prediction"] == "arrivals"]
+    assert set(full["error_model"]) == {"popu"} and full["eta0"].isna().all()
+    summary = pd.read_csv(workdir / "results" / "summary.csv")
+    assert set(section["predictors"]) <= set(summary["error_model"])
+    answer = pd.read_csv(workdir / "results" / "learned" / "answer.csv")
+    for (fam, k), part in answer.groupby(["trace_family", "k"]):
+        base = part[part["predictor"] == "none"].set_index("algorithm")
+        assert base.loc["opt", "lru_excess_removed"] == 1.0 or base.loc["lru", "faults"] == base.loc["opt", "faults"]
+        assert {"opt", "lru"} <= set(base.index)
+        pairs = part[part["predictor"] != "none"]
+        assert set(pairs["predictor"]) == set(section["predictors"])
+        one = pairs[pairs["predictor"] == "frequency"]
+        assert set(one["algorithm"]) == {"followbits", "followbits_robust", "combine(followbits,lru)"}
+        # shares agree with the pooled faults
+        lru, opt = base.loc["lru", "faults"], base.loc["opt", "faults"]
+        if lru > opt:
+            expect = (lru - pairs["faults"]) / (lru - opt)
+            assert ((pairs["lru_excess_removed"] - expect).abs() < 1e-6).all()
 
 
 def test_adversarial_table(run):
@@ -83,7 +106,7 @@ def test_section_checks():
         ("arrivals", "families", ["nope"], "not a configured family"),
         ("arrivals", "algorithms", ["lru", "bogus"], "unknown algorithm"),
         ("arrivals", "sigmas", [-1], "out of range"),
-        ("learned", "algorithms", ["blind_oracle"], "discard bits"),
+        ("learned", "algorithms", ["lru"], "reads no predictions"),
         ("learned", "predictors", ["oracle"], "not allowed"),
         ("adversarial", "algorithms", ["lru"], "reads no bits"),
         ("adversarial", "families", ["nope"], "not a configured family"),

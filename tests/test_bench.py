@@ -33,6 +33,11 @@ def test_quick_benchmark_writes_tables(tmp_path):
         assert lc["misses_equal"].all()
         assert (lc["their_req_per_s"] > 0).all()
 
+    pr = pd.read_csv(tmp_path / "predictors.csv")  # every learned predictor of the bit-source registry
+    from succinct_paging.bitsources import learned_ids
+    assert sorted(pr["predictor"].unique()) == sorted(learned_ids()) and (pr["req_per_s"] > 0).all()
+
     md = (tmp_path / "benchmarks.md").read_text()
     for alg in bench.KERNELS:
         assert f"| {alg} |" in md
+    assert "## Learned predictors" in md and "| optgen |" in md

@@ -21,7 +21,7 @@ def test_report_tables_are_viewable_and_named(tiny_run):
         assert f"results/{csv}.csv" in tables["CSV (download)"]
     views = tables["View in the report"]
     for name in ("summary", "empirical_constants", "paired_differences", "lower_bounds", "robust_search",
-                 "k_sweep", "learned_predictors"):
+                 "k_sweep", "learned/answer"):
         assert f"results/report_tables/{name}.html" in views
 
 

@@ -39,7 +39,9 @@ def test_runs_table_obeys_spec(finished_run):
     runs = pd.read_parquet(finished_run / "results" / "runs.parquet")
     config = yaml.safe_load(TEST_CONFIG.read_text())
     assert set(runs["trace_family"]) == set(config["families"])
-    assert set(runs["algorithm"]) == set(config["algorithms"])
+    learned = runs["error_model"].isin(config["learned"]["predictors"])  # rows on learned predictions
+    assert set(runs.loc[~learned, "algorithm"]) == set(config["algorithms"])
+    assert set(runs.loc[learned, "algorithm"]) == set(config["learned"]["algorithms"])
     assert (runs["faults"] >= runs["opt"]).all()
     assert ((runs["ratio"] - runs["faults"] / runs["opt"]).abs() < 1e-12).all()
     at0 = runs[runs["rate"] == 0]
@@ -74,8 +76,11 @@ def test_new_rate_only_adds_its_jobs(finished_run, tmp_path):
     # Only the new rate's simulate jobs, plus what reads the runs table.
     downstream = {"aggregate": 1, "summarize": 1, "empirical_constants": 1, "config_used": 1,
                   "plot_family": n_family_k, "plot_smoothness": n_family_k, "latex_table": n_family_k, "all": 1,
-                  # the HTML views of summary.csv, paired_differences.csv and empirical_constants.csv
-                  "report_table": 3}
+                  # the learned predictors' answer table and figure
+                  "learned_answer": 1,
+                  # the HTML views of summary.csv, paired_differences.csv, empirical_constants.csv
+                  # and learned/answer.csv
+                  "report_table": 4}
     assert counts == {"simulate": n_family_k, **downstream}
 
 

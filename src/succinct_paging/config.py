@@ -395,17 +395,19 @@ def _check_arrivals(config):
 
 def _check_learned(config):
     """Semantic checks of the ``learned`` section: known families (default:
-    the configured real ones), discard-bit or prediction-free algorithms."""
+    the configured real and cache-trace ones), algorithms that read predictions (the
+    prediction-free rows come from the main ``algorithms`` list)."""
     section = config["learned"]
-    default = sorted(f for f, s in config["families"].items() if s["generator"] in REAL_FAMILIES)
+    # the real traces: the mirror's families and the cache-trace ones (generator ``cache``)
+    default = sorted(f for f, s in config["families"].items() if s["generator"] in (*REAL_FAMILIES, "cache"))
     for i, fam in enumerate(section.setdefault("families", default)):
         if fam not in config["families"]:
             raise ConfigError(f"config key learned.families[{i}]: {fam!r} is not a configured family; "
                               f"allowed: {', '.join(config['families'])}")
     section["algorithms"] = _canonical_algorithms(
         section["algorithms"], "learned.algorithms",
-        lambda a: f"reads {a.prediction} predictions; the learned predictors make discard bits"
-        if a.prediction not in ("none", "discard") else None)
+        lambda a: "reads no predictions; prediction-free rows come from the main algorithms list"
+        if a.prediction == "none" else None)
 
 
 def _check_adversarial(config):

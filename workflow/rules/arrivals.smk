@@ -75,35 +75,6 @@ rule arrivals_plots:
         "../scripts/plot_arrivals.py"
 
 
-rule learned_predictors:
-    """Learned one-bit predictors that see only the past: their η0, η1 and the
-    ratios of the discard-bit algorithms on their bits (real traces)."""
-    input:
-        traces=expand("results/traces/{family}.npz", family=sorted(config["learned"]["families"])),
-    output:
-        report(
-            "results/learned_predictors.csv",
-            caption="../report/learned_predictors.rst",
-            category="Next-arrival predictions", subcategory="Tables",
-        ),
-    log:
-        "logs/learned_predictors.log",
-    params:
-        family_ks=[(fam, config["families"][fam]["k"]) for fam in sorted(config["learned"]["families"])],
-        predictors=config["learned"]["predictors"],
-        algorithms=config["learned"]["algorithms"],
-        min_count=config["learned"]["min_count"],
-        learning_rate=config["learned"]["learning_rate"],
-        seeds=config["seeds"],
-        master_seed=config["master_seed"],
-        budget_factor=config["followbits_robust"]["budget_factor"],
-        switch_factor=config["combine"]["switch_factor"],
-    conda:
-        "../envs/pipeline.yaml"
-    script:
-        "../scripts/learned_predictors.py"
-
-
 rule adversarial:
     """Greedy adversarial placement of wrong bits vs the random models at the
     same number of wrong bits, on short prefixes of a few instances."""

@@ -73,7 +73,17 @@ def run_tables():
             out.append(f"results/runs/{fam}/k{k}/baseline.parquet")
         if algorithms_with(predictions=True):
             out += [f"results/runs/{fam}/k{k}/rate{rate_label(r)}.parquet" for r in config["rates"]]
+        if fam in config["learned"]["families"]:
+            out += [f"results/runs/{fam}/k{k}/learned_{p}.parquet" for p in config["learned"]["predictors"]]
     return out
+
+
+def learned_params(predictor):
+    """The parameters of a learned predictor (bit-source registry) that the
+    learned section sets (the others keep their defaults)."""
+    from succinct_paging.bitsources import get
+    section = config["learned"]
+    return {key: section[key] for key in get(predictor).params if key in section}
 
 
 def figure_files():
@@ -134,13 +144,13 @@ def arrival_figure_keys():
 
 def arrival_outputs():
     """Outputs of workflow/rules/arrivals.smk: the next-arrival runs table and
-    one ratio-vs-σ figure per family and k; the learned-predictor table."""
+    one ratio-vs-σ figure per family and k; the learned predictors' answer table and figure."""
     out = []
     if arrival_family_ks():
         out += ["results/arrivals/runs.parquet", "results/arrivals/runs.csv"]
         out += [f"results/figures/arrivals_vs_sigma_{fk}.{ext}" for fk in arrival_figure_keys() for ext in ("pdf", "png")]
     if config["learned"]["families"]:
-        out.append("results/learned_predictors.csv")
+        out += ["results/learned/answer.csv"] + [f"results/figures/learned_answer.{ext}" for ext in ("pdf", "png")]
     if adversarial_family_ks():
         out.append("results/adversarial/runs.csv")
         out += [f"results/figures/adversarial_{fam}_k{k}.{ext}" for fam, k in adversarial_family_ks() for ext in ("pdf", "png")]

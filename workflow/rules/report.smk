@@ -17,7 +17,7 @@ rule report_table:
     log:
         "logs/report_tables/{table}.log",
     wildcard_constraints:
-        table="summary|empirical_constants|paired_differences|robust_search|lower_bounds|k_sweep|learned_predictors",
+        table="summary|empirical_constants|paired_differences|robust_search|lower_bounds|k_sweep|learned/answer",
     localrule: True
     conda:
         "../envs/pipeline.yaml"
@@ -30,5 +30,5 @@ REPORT_TABLES = [
     f"results/report_tables/{table}.html"
     for table in ("summary", "empirical_constants", "paired_differences", "lower_bounds", "robust_search")
     + (("k_sweep",) if config["k_sweep"]["families"] else ())
-    + (("learned_predictors",) if config["learned"]["families"] else ())
+    + (("learned/answer",) if config["learned"]["families"] else ())
 ]

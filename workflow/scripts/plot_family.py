@@ -11,6 +11,7 @@ import pandas as pd
 
 from succinct_paging.plotting.family import figure_stems, plot_family
 from succinct_paging.experiments.summary import read_summary
+from succinct_paging.experiments.learned import injected_rows  # learned rows have no error rate
 
 family = snakemake.wildcards.family  # noqa: F821
 k = int(snakemake.wildcards.k)  # noqa: F821
@@ -19,8 +20,8 @@ out_dir = os.path.dirname(outputs[0])
 if any(os.path.dirname(p) != out_dir for p in outputs):
     raise ValueError(f"plot_family writes into one directory; outputs are {outputs}")
 
-summary = read_summary(snakemake.input.summary)  # noqa: F821
-runs = pd.read_parquet(snakemake.input.runs)  # noqa: F821
+summary = injected_rows(read_summary(snakemake.input.summary))  # noqa: F821
+runs = injected_rows(pd.read_parquet(snakemake.input.runs))  # noqa: F821
 written = plot_family(summary, runs, family, k, out_dir, layout=snakemake.params.layout)  # noqa: F821
 
 # Fail loudly if the rule's declared outputs and the library's names drift apart.

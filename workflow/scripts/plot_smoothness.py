@@ -10,6 +10,7 @@ import os
 import pandas as pd
 
 from succinct_paging.experiments.summary import read_summary
+from succinct_paging.experiments.learned import injected_rows  # learned rows have no error rate
 from succinct_paging.plotting.family import plot_ratio_vs_rate
 from succinct_paging.plotting.smoothness import plot_smoothness
 
@@ -17,9 +18,9 @@ family = snakemake.wildcards.family  # noqa: F821
 k = int(snakemake.wildcards.k)  # noqa: F821
 layout = snakemake.params.layout  # noqa: F821
 out = snakemake.output  # noqa: F821
-runs = pd.read_parquet(snakemake.input.runs)  # noqa: F821
+runs = injected_rows(pd.read_parquet(snakemake.input.runs))  # noqa: F821
 written = plot_smoothness(runs, family, k, os.path.splitext(out.smoothness)[0], layout=layout)
-written += plot_ratio_vs_rate(read_summary(snakemake.input.summary), family, k,  # noqa: F821
+written += plot_ratio_vs_rate(injected_rows(read_summary(snakemake.input.summary)), family, k,  # noqa: F821
                               os.path.splitext(out.ratio_vs_eta)[0], layout=layout, x="eta")
 expected = {os.path.abspath(str(p)) for p in out}
 if expected != {os.path.abspath(p) for p in written}:

@@ -28,14 +28,8 @@ import numpy as np
 import pandas as pd
 
 from succinct_paging.algorithms import parse_algorithm
-from succinct_paging.arrivals import (
-    discard_bits_from_predictions,
-    lognormal_noise,
-    phase_bits_from_predictions,
-    true_next,
-)
+from succinct_paging.bitsources import draw
 from succinct_paging.bounds import robust_budget
-from succinct_paging.errors import count_errors
 from succinct_paging.seeds import derive_seed
 from succinct_paging.simulation import run_parsed
 from succinct_paging.truth import setup_instance
@@ -66,7 +60,6 @@ def run_arrivals_grid(family, traces, k, algorithms, sigmas, replicates, master_
     for i, (instance, pages) in enumerate(traces):
         inst = setup_instance(pages, k)
         pages, n, n_pages, kk, opt = inst.pages, inst.n, inst.n_pages, inst.k, inst.opt
-        nxt = true_next(pages, n_pages)
         ratio = (lambda f: f / opt) if opt else (lambda f: math.nan)  # noqa: E731
         zeros = np.zeros(n, dtype=np.uint8)
         for rep in replicates:
@@ -77,15 +70,10 @@ def run_arrivals_grid(family, traces, k, algorithms, sigmas, replicates, master_
                              rep, f, opt, None, None, ratio(f)))
             noise_seed = derive_seed(master_seed, "arrivals-noise", family, instance, rep)
             for sigma in sigmas:
-                a = nxt + lognormal_noise(n, float(sigma), noise_seed)
-                bits = {}
-                if "discard" in kinds:
-                    bits["discard"] = discard_bits_from_predictions(pages, n_pages, kk, a)
-                if "phase" in kinds:
-                    bits["phase"] = phase_bits_from_predictions(pages, n_pages, kk, a)
+                drawn = draw("lognormal", inst, noise_seed, {"sigma": float(sigma)}, ("arrivals", *kinds))
+                a = drawn["arrivals"][0]
                 for alg in predicted:
-                    b = bits.get(alg.prediction, zeros)
-                    eta0, eta1 = count_errors(b, inst.bits(alg.prediction)) if alg.prediction in bits else (None, None)
+                    b, eta0, eta1 = drawn[alg.prediction] if alg.prediction != "arrivals" else (zeros, None, None)
                     seed = derive_seed(master_seed, "arrivals-alg", family, instance, k, rep, alg.id)
                     f = run_parsed(alg, pages, b, kk, n_pages, seed, budget, switch_factor, predictions=a)
                     rows.append((family, instance, n, n_pages, k, alg.id, alg.prediction, "lognormal",

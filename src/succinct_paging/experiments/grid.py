@@ -20,7 +20,7 @@ from succinct_paging import traces as traces_mod
 from succinct_paging.algorithms import parse_algorithm
 from succinct_paging.algorithms import upper_bound
 from succinct_paging.bounds import robust_budget
-from succinct_paging.errors import inject_bits
+from succinct_paging.bitsources import draw
 from succinct_paging.seeds import derive_seed
 from succinct_paging.simulation import run_parsed
 from succinct_paging.store import atomic_path, load_npz
@@ -117,6 +117,21 @@ def write_excluded_table(family_ks, truth_paths, path):
     return table
 
 
+class TruthView:
+    """The part of an instance a truth file holds: pages, N, k and the true
+    bits by kind (what the error-model bit sources read)."""
+
+    def __init__(self, pages, n_pages, k, true_bits):
+        self.pages, self.n_pages, self.k, self._bits = pages, n_pages, k, true_bits
+
+    @property
+    def n(self):
+        return int(self.pages.shape[0])
+
+    def bits(self, kind):
+        return self._bits[kind]
+
+
 def run_grid(family, traces, truth, k, algorithms, error_model, rate, replicates,
              master_seed, budget_factor=2, switch_factor=2.0, progress=None):
     """Rows of contract §6 for one job.
@@ -139,13 +154,13 @@ def run_grid(family, traces, truth, k, algorithms, error_model, rate, replicates
         n_pages = int(pages.max()) + 1 if n else 0
         opt = int(truth["opt"][i])
         n_phases = int(truth["n_phases"][i])
-        true_bits = {kind: truth[kind][offsets[i]:offsets[i + 1]] for kind in ("discard", "phase")}
+        view = TruthView(pages, n_pages, k, {kind: truth[kind][offsets[i]:offsets[i + 1]]
+                                             for kind in ("discard", "phase")})
         for rep in replicates:
             predicted = {}
             if error_model != "none":
                 bit_seed = derive_seed(master_seed, "bits", family, instance, k, rep)
-                for kind, tb in true_bits.items():
-                    predicted[kind] = inject_bits(tb, error_model, rate, derive_seed(bit_seed, kind))
+                predicted = draw(error_model, view, bit_seed, {"rate": rate}, ("discard", "phase"))
             zeros = np.zeros(n, dtype=np.uint8)
             for alg in parsed:
                 bits, eta0, eta1 = predicted.get(alg.prediction, (zeros, None, None))

@@ -47,7 +47,7 @@ import pandas as pd
 
 from succinct_paging.algorithms import parse_algorithm, upper_bound
 from succinct_paging.bounds import harmonic, robust_budget
-from succinct_paging.errors import count_errors, inject_bits
+from succinct_paging.bitsources import draw, soon_bits  # noqa: F401 (soon_bits: re-exported)
 from succinct_paging.experiments.grid import sort_runs, to_frame
 from succinct_paging.seeds import derive_seed
 from succinct_paging.simulation import run_parsed
@@ -96,26 +96,10 @@ def make_instances(family, k, phases, instances, master_seed, phases_per_k=0):
 SOON = "soon"
 
 
-def soon_bits(inst, rate):
-    """Adversarial bits ``soon`` at ``rate`` r (our design): bit 1 ("evict
-    me") iff the page is requested again within the first m = ⌈r·k⌉ requests
-    after the end of the current k-phase (or earlier), 0 otherwise. For
-    MARK&PREDICT this points its random choice at the unmarked pages that
-    return soonest; with r = 1 on ``loop`` it equals flipping every phase bit.
-    Deterministic (no seed); the same bits serve both kinds. O(n)."""
-    m = max(1, int(np.ceil(rate * inst.k)))
-    last = np.zeros(inst.n_phases, dtype=np.int64)
-    last[inst.phases] = np.arange(inst.n)  # the largest index of each phase wins
-    return ((inst.next < inst.n) & (inst.next <= last[inst.phases] + m)).astype(np.uint8)
-
-
 def _predicted(inst, model, rate, bit_seed):
-    """``{kind: (bits, η0, η1)}`` of one error setting."""
-    if model == SOON:
-        bits = soon_bits(inst, rate)
-        return {kind: (bits, *count_errors(bits, inst.bits(kind))) for kind in ("discard", "phase")}
-    return {kind: inject_bits(inst.bits(kind), model, rate, derive_seed(bit_seed, kind))
-            for kind in ("discard", "phase")}
+    """``{kind: (bits, η0, η1)}`` of one error setting (from the bit-source
+    registry: the error models and ``soon``)."""
+    return draw(model, inst, bit_seed, {"rate": rate}, ("discard", "phase"))
 
 
 def _seeds_for(parsed, model, rate, seeds):

@@ -1,0 +1,588 @@
+"""Learned predictors that see only the past (contract §10), as numba kernels.
+
+Every kernel emits the prediction of request ``t`` from requests ``0 … t−1``
+and the page of request ``t`` only, so the predictions made on ``pages[:m]``
+are the first ``m`` predictions made on ``pages`` (the past-only property,
+tested for every predictor). Inputs are validated dense ``int64`` pages in
+``[0, n_pages)``; bits are ``uint8`` (1 = "safe to discard").
+
+One-bit learners share one online loop, :func:`online_bits`: at request
+``t`` it (1) reads features of the request, (2) predicts with the learner,
+(3) reveals the labels that request ``t`` makes known, (4) trains the learner
+on them. A *labeler* says which earlier requests get which label and when:
+
+- ``LABELER_LRU`` (0): the LRU proxy label of the first version: whether LRU
+  with cache size k evicts the page before its next request. Revealed when
+  LRU evicts the page (1) or the page is requested again while cached (0).
+- ``LABELER_OPTGEN`` (1): OPTgen (Jain & Lin, ISCA 2016; contract §10):
+  whether OPT with cache size k keeps the page between its last two
+  requests, reconstructed over a window of the last ``window`` requests.
+
+A *learner* turns features into a bit and learns from labels:
+
+- ``LEARNER_LOGISTIC`` (0): logistic regression on six reuse features, one
+  SGD step per revealed label; bit 1 iff the predicted probability > 1/2.
+- ``LEARNER_COUNTERS`` (1): saturating counters in ``[0, 7]`` (Hawkeye's
+  three bits), one per page and one per reuse context (log₂ of the gap since
+  the page's previous request × log₂ of its request count); label 0
+  (friendly) increments, 1 (averse) decrements; bit 1 iff page counter +
+  context counter < ``threshold``.
+
+Next-arrival predictors (:func:`popu_kernel`, :func:`pleco_kernel`) predict
+the time of the page's next request; :func:`online_arrival_bits` turns such
+predictions into one-bit predictions without looking ahead.
+
+Memory: per page O(1) state (O(N)); OPTgen a window of ``window`` slots;
+PLECO a window of ``window`` slots. The reuse distances of the logistic
+learner (:func:`reuse_features`) use a Fenwick tree over time, O(n) memory
+and O(log n) time: the one place where memory grows with the trace length.
+"""
+
+import math
+
+import numpy as np
+from numba import njit
+
+LABELER_LRU = 0
+LABELER_OPTGEN = 1
+LEARNER_LOGISTIC = 0
+LEARNER_COUNTERS = 1
+
+_N_FEATURES = 6
+_GAP_BUCKETS = 24
+_COUNT_BUCKETS = 8
+_CTR_MAX = 7
+
+
+@njit(cache=True)
+def reuse_features(pages, n_pages):
+    """Per request: previous request count of its page and its reuse
+    distance (distinct other pages since its previous request; -1 on a first
+    request). Fenwick tree over time marking each page's latest request:
+    O(log n) per request, O(n + N) memory."""
+    n = pages.shape[0]
+    tree = np.zeros(n + 1, dtype=np.int64)
+    last = np.full(n_pages, -1, dtype=np.int64)
+    count = np.zeros(n_pages, dtype=np.int64)
+    dist = np.empty(n, dtype=np.int64)
+    cnt = np.empty(n, dtype=np.int64)
+    for t in range(n):
+        p = pages[t]
+        s = last[p]
+        cnt[t] = count[p]
+        if s < 0:
+            dist[t] = -1
+        else:
+            total = 0
+            i = t
+            while i > 0:
+                total += tree[i]
+                i -= i & (-i)
+            i = s + 1
+            while i > 0:
+                total -= tree[i]
+                i -= i & (-i)
+            dist[t] = total
+            i = s + 1
+            while i <= n:
+                tree[i] -= 1
+                i += i & (-i)
+        i = t + 1
+        while i <= n:
+            tree[i] += 1
+            i += i & (-i)
+        last[p] = t
+        count[p] += 1
+    return dist, cnt
+
+
+@njit(cache=True)
+def lru_miss_bits(pages, n_pages, k):
+    """``lru_miss``: bit 1 iff request t is a fault of LRU with cache size k
+    (first request, or reuse distance >= k). LRU as a doubly linked list:
+    O(1) per request, O(N) memory."""
+    n = pages.shape[0]
+    bits = np.empty(n, dtype=np.uint8)
+    prev = np.full(n_pages, -1, dtype=np.int64)
+    nxt = np.full(n_pages, -1, dtype=np.int64)
+    cached = np.zeros(n_pages, dtype=np.bool_)
+    head = -1
+    tail = -1
+    size = 0
+    for t in range(n):
+        p = pages[t]
+        if cached[p]:
+            bits[t] = 0
+            if p == tail:
+                continue
+            a = prev[p]
+            b = nxt[p]
+            if a >= 0:
+                nxt[a] = b
+            else:
+                head = b
+            prev[b] = a
+        else:
+            bits[t] = 1
+            if size == k:
+                v = head
+                head = nxt[v]
+                if head >= 0:
+                    prev[head] = -1
+                else:
+                    tail = -1
+                cached[v] = False
+            else:
+                size += 1
+            cached[p] = True
+        prev[p] = tail
+        nxt[p] = -1
+        if tail >= 0:
+            nxt[tail] = p
+        else:
+            head = p
+        tail = p
+    return bits
+
+
+@njit(cache=True)
+def frequency_bits(pages, n_pages, min_count):
+    """``frequency``: bit 1 iff the page was requested fewer than
+    ``min_count`` times before t. O(1) per request, O(N) memory."""
+    n = pages.shape[0]
+    bits = np.empty(n, dtype=np.uint8)
+    count = np.zeros(n_pages, dtype=np.int64)
+    for t in range(n):
+        p = pages[t]
+        bits[t] = 1 if count[p] < min_count else 0
+        count[p] += 1
+    return bits
+
+
+@njit(cache=True, inline="always")
+def _sgd(w, x, y, lr):
+    z = 0.0
+    for j in range(w.shape[0]):
+        z += w[j] * x[j]
+    if z >= 0:
+        prob = 1.0 / (1.0 + math.exp(-z))
+    else:
+        e = math.exp(z)
+        prob = e / (1.0 + e)
+    g = y - prob
+    for j in range(w.shape[0]):
+        w[j] += lr * g * x[j]
+
+
+# --- OPTgen's occupancy vector: a lazy segment tree (range add, range max) ---
+
+@njit(cache=True, inline="always")
+def _seg_apply(tree, lazy, size, node, value):
+    tree[node] += value
+    if node < size:
+        lazy[node] += value
+
+
+@njit(cache=True, inline="always")
+def _seg_build(tree, lazy, size, node):
+    while node > 1:
+        node >>= 1
+        a = tree[2 * node]
+        b = tree[2 * node + 1]
+        tree[node] = (a if a > b else b) + lazy[node]
+
+
+@njit(cache=True, inline="always")
+def _seg_push(tree, lazy, size, height, node):
+    s = height
+    while s > 0:
+        i = node >> s
+        if lazy[i] != 0:
+            _seg_apply(tree, lazy, size, 2 * i, lazy[i])
+            _seg_apply(tree, lazy, size, 2 * i + 1, lazy[i])
+            lazy[i] = 0
+        s -= 1
+
+
+@njit(cache=True)
+def _seg_max(tree, lazy, size, height, lo, hi):
+    """max over slots [lo, hi] (inclusive)."""
+    left = lo + size
+    right = hi + 1 + size
+    _seg_push(tree, lazy, size, height, left)
+    _seg_push(tree, lazy, size, height, right - 1)
+    res = -(1 << 62)
+    while left < right:
+        if left & 1:
+            if tree[left] > res:
+                res = tree[left]
+            left += 1
+        if right & 1:
+            right -= 1
+            if tree[right] > res:
+                res = tree[right]
+        left >>= 1
+        right >>= 1
+    return res
+
+
+@njit(cache=True)
+def _seg_add(tree, lazy, size, height, lo, hi, value):
+    """add ``value`` to slots [lo, hi] (inclusive)."""
+    left = lo + size
+    right = hi + 1 + size
+    l0 = left
+    r0 = right - 1
+    _seg_push(tree, lazy, size, height, l0)
+    _seg_push(tree, lazy, size, height, r0)
+    while left < right:
+        if left & 1:
+            _seg_apply(tree, lazy, size, left, value)
+            left += 1
+        if right & 1:
+            right -= 1
+            _seg_apply(tree, lazy, size, right, value)
+        left >>= 1
+        right >>= 1
+    _seg_build(tree, lazy, size, l0)
+    _seg_build(tree, lazy, size, r0)
+
+
+@njit(cache=True)
+def _seg_reset(tree, lazy, size, height, slot):
+    node = slot + size
+    _seg_push(tree, lazy, size, height, node)
+    tree[node] = 0
+    _seg_build(tree, lazy, size, node)
+
+
+@njit(cache=True)
+def _occupancy_fits(tree, lazy, size, height, window, s, t, cap):
+    """OPTgen's test for the reuse interval of the request at ``s`` that
+    returns at ``t`` (t − s < window): the page is kept iff every slot
+    strictly between s and t holds fewer than ``cap`` = k − 1 kept pages;
+    if so they all get one more. Slots are times modulo ``window``.
+    O(log window)."""
+    if t - s <= 1:
+        return True  # an immediate reuse is always a hit
+    if cap <= 0:
+        return False
+    a = (s + 1) % window
+    b = (t - 1) % window
+    if a <= b:
+        if _seg_max(tree, lazy, size, height, a, b) >= cap:
+            return False
+        _seg_add(tree, lazy, size, height, a, b, 1)
+    else:
+        m1 = _seg_max(tree, lazy, size, height, a, window - 1)
+        m2 = _seg_max(tree, lazy, size, height, 0, b)
+        if m1 >= cap or m2 >= cap:
+            return False
+        _seg_add(tree, lazy, size, height, a, window - 1, 1)
+        _seg_add(tree, lazy, size, height, 0, b, 1)
+    return True
+
+
+@njit(cache=True)
+def optgen_labels(pages, n_pages, k, window):
+    """OPTgen's labels alone (for tests and the contract's exactness check):
+    ``label[s]`` = 0 (friendly: OPT keeps the page until its next request at
+    t, t − s < window), 1 (averse) or 2 (no label: the page does not return
+    within the window and the trace ends first). With ``window > n`` the
+    number of 0 labels equals OPT's hits for cache size k. The convention
+    that makes this exact: a page kept over [s, t] occupies the slots
+    strictly between s and t, and each slot holds at most k − 1 kept pages
+    (the requested page itself takes the k-th place). O(n log window)."""
+    n = pages.shape[0]
+    label = np.full(n, 2, dtype=np.uint8)
+    size = 1
+    height = 0
+    while size < window:
+        size *= 2
+        height += 1
+    tree = np.zeros(2 * size, dtype=np.int64)
+    lazy = np.zeros(size, dtype=np.int64)
+    last = np.full(n_pages, -1, dtype=np.int64)
+    for t in range(n):
+        p = pages[t]
+        if t >= window:
+            e = t - window
+            q = pages[e]
+            if last[q] == e:
+                label[e] = 1
+        _seg_reset(tree, lazy, size, height, t % window)
+        s = last[p]
+        if s >= 0 and t - s < window:
+            label[s] = 0 if _occupancy_fits(tree, lazy, size, height, window, s, t, k - 1) else 1
+        last[p] = t
+    return label
+
+
+@njit(cache=True, inline="always")
+def _decide(learner, w, x, score, threshold):
+    if learner == LEARNER_LOGISTIC:
+        z = 0.0
+        for j in range(w.shape[0]):
+            z += w[j] * x[j]
+        return 1 if z > 0.0 else 0
+    return 1 if score < threshold else 0
+
+
+@njit(cache=True)
+def online_bits(pages, n_pages, k, labeler, learner, window, threshold, learning_rate, dist, cnt, late=False):
+    """The online learn/predict loop of every one-bit learner (module
+    docstring): bit of request t from requests < t and the page of t.
+
+    ``labeler``/``learner``: the codes above; ``window``: OPTgen's window
+    (ignored by the LRU labeler); ``threshold``: the counters' decision
+    threshold; ``learning_rate``: the logistic SGD step; ``dist``/``cnt``:
+    :func:`reuse_features` (used by the logistic learner; pass empty arrays
+    for the counters); ``late``: predict after training on the labels that
+    request t reveals (still past-only: they depend on the page of t and
+    earlier requests only; e.g. whether OPT kept p since its previous
+    request). O(log window) per request with OPTgen, O(1) with the
+    LRU labeler (plus the features); memory O(N + window).
+    """
+    n = pages.shape[0]
+    bits = np.empty(n, dtype=np.uint8)
+    # learner state
+    w = np.zeros(_N_FEATURES)
+    x = np.zeros(_N_FEATURES)
+    feats = np.zeros((n_pages, _N_FEATURES))  # features of each page's pending request
+    label_sum = np.zeros(n_pages)
+    label_cnt = np.zeros(n_pages)
+    page_ctr = np.full(n_pages, (_CTR_MAX + 1) // 2, dtype=np.int64)
+    ctx_ctr = np.full(_GAP_BUCKETS * _COUNT_BUCKETS, (_CTR_MAX + 1) // 2, dtype=np.int64)
+    ctx_pending = np.zeros(n_pages, dtype=np.int64)
+    count = np.zeros(n_pages, dtype=np.int64)
+    last = np.full(n_pages, -1, dtype=np.int64)
+    pending = np.full(n_pages, -1, dtype=np.int64)  # request whose label is unrevealed
+    # LRU labeler state: a doubly linked list (head = least recent)
+    prev = np.full(n_pages, -1, dtype=np.int64)
+    nxt = np.full(n_pages, -1, dtype=np.int64)
+    in_lru = np.zeros(n_pages, dtype=np.bool_)
+    head = -1
+    tail = -1
+    lru_size = 0
+    # OPTgen labeler state
+    win = window if labeler == LABELER_OPTGEN else 1
+    size = 1
+    height = 0
+    while size < win:
+        size *= 2
+        height += 1
+    tree = np.zeros(2 * size, dtype=np.int64)
+    lazy = np.zeros(size, dtype=np.int64)
+    ring = np.full(win, -1, dtype=np.int64)
+    # labels revealed by this request: at most two (the page's own, one expiry/eviction)
+    lab_page = np.empty(2, dtype=np.int64)
+    lab_y = np.empty(2, dtype=np.int64)
+    for t in range(n):
+        p = pages[t]
+        # (1) features and context of request t
+        gap = t - last[p] if last[p] >= 0 else 0
+        gb = 0
+        g = gap
+        while g > 0 and gb < _GAP_BUCKETS - 1:
+            gb += 1
+            g >>= 1
+        cb = 0
+        c = count[p]
+        while c > 0 and cb < _COUNT_BUCKETS - 1:
+            cb += 1
+            c >>= 1
+        ctx = gb * _COUNT_BUCKETS + cb
+        # (2) features, and the prediction unless it waits for this request's labels
+        if learner == LEARNER_LOGISTIC:
+            x[0] = 1.0
+            x[1] = 0.0
+            x[2] = 0.0
+            x[3] = 0.0
+            if dist[t] < 0:
+                x[1] = 1.0
+            else:
+                x[2] = min(dist[t], 4 * k) / k
+                x[3] = 1.0 if dist[t] >= k else 0.0
+            x[4] = math.log1p(cnt[t]) / 5.0
+            x[5] = (label_sum[p] + 0.5) / (label_cnt[p] + 1.0)
+        if not late:
+            bits[t] = _decide(learner, w, x, page_ctr[p] + ctx_ctr[ctx], threshold)
+        # (3) reveal labels
+        n_lab = 0
+        if labeler == LABELER_LRU:
+            if in_lru[p]:
+                if pending[p] >= 0:
+                    lab_page[n_lab] = p
+                    lab_y[n_lab] = 0
+                    n_lab += 1
+                a = prev[p]
+                b = nxt[p]
+                if a >= 0:
+                    nxt[a] = b
+                else:
+                    head = b
+                if b >= 0:
+                    prev[b] = a
+                else:
+                    tail = a
+                lru_size -= 1
+            elif lru_size == k:
+                v = head
+                if pending[v] >= 0:
+                    lab_page[n_lab] = v
+                    lab_y[n_lab] = 1
+                    n_lab += 1
+                head = nxt[v]
+                if head >= 0:
+                    prev[head] = -1
+                else:
+                    tail = -1
+                in_lru[v] = False
+                lru_size -= 1
+            prev[p] = tail
+            nxt[p] = -1
+            if tail >= 0:
+                nxt[tail] = p
+            else:
+                head = p
+            tail = p
+            in_lru[p] = True
+            lru_size += 1
+        else:
+            if t >= win:
+                e = t - win
+                q = ring[t % win]
+                if q >= 0 and pending[q] == e and q != p:
+                    lab_page[n_lab] = q
+                    lab_y[n_lab] = 1
+                    n_lab += 1
+            _seg_reset(tree, lazy, size, height, t % win)
+            s = pending[p]
+            if s >= 0:
+                if t - s < win:
+                    fits = _occupancy_fits(tree, lazy, size, height, win, s, t, k - 1)
+                    lab_y[n_lab] = 0 if fits else 1
+                else:
+                    lab_y[n_lab] = 1
+                lab_page[n_lab] = p
+                n_lab += 1
+            ring[t % win] = p
+        # (4) train on the revealed labels
+        for i in range(n_lab):
+            q = lab_page[i]
+            y = lab_y[i]
+            if learner == LEARNER_LOGISTIC:
+                _sgd(w, feats[q], float(y), learning_rate)
+            else:
+                if y == 0:
+                    if page_ctr[q] < _CTR_MAX:
+                        page_ctr[q] += 1
+                    if ctx_ctr[ctx_pending[q]] < _CTR_MAX:
+                        ctx_ctr[ctx_pending[q]] += 1
+                else:
+                    if page_ctr[q] > 0:
+                        page_ctr[q] -= 1
+                    if ctx_ctr[ctx_pending[q]] > 0:
+                        ctx_ctr[ctx_pending[q]] -= 1
+            label_sum[q] += y
+            label_cnt[q] += 1.0
+            pending[q] = -1
+        if late:  # the labels request t revealed (its page's last interval) are known now
+            if learner == LEARNER_LOGISTIC:
+                x[5] = (label_sum[p] + 0.5) / (label_cnt[p] + 1.0)
+            bits[t] = _decide(learner, w, x, page_ctr[p] + ctx_ctr[ctx], threshold)
+        # the pending request of p is now t
+        if learner == LEARNER_LOGISTIC:
+            for j in range(_N_FEATURES):
+                feats[p, j] = x[j]
+        ctx_pending[p] = ctx
+        pending[p] = t
+        last[p] = t
+        count[p] += 1
+    return bits
+
+
+# --- next-arrival predictors (contract §10) ---
+
+@njit(cache=True)
+def popu_kernel(pages, n_pages):
+    """POPU: at request t of page p, the next request of p is predicted at
+    t + t/c_p with c_p the number of requests of p so far, request t
+    included (so c_p >= 1). O(1) per request, O(N) memory."""
+    n = pages.shape[0]
+    out = np.empty(n, dtype=np.float64)
+    count = np.zeros(n_pages, dtype=np.int64)
+    for t in range(n):
+        p = pages[t]
+        count[p] += 1
+        out[t] = t + t / count[p]
+    return out
+
+
+@njit(cache=True)
+def pleco_kernel(pages, n_pages, window, max_terms):
+    """PLECO: P_p = Σ_i w(t − t_i) over the requests t_i <= t of p (request t
+    included), w(d) = (d + 10)^−1.8·e^(−d/670); the next request is
+    predicted at t + 1/P_p. The sum runs over p's requests in the last
+    ``window`` requests, at most ``max_terms`` of them (the newest; the
+    weights fall off as a power law times e^(−d/670), so the default window
+    10,000 leaves out terms below e^−15 ≈ 3·10^−7 of the first). O(max_terms)
+    per request, O(window + N) memory."""
+    n = pages.shape[0]
+    out = np.empty(n, dtype=np.float64)
+    last = np.full(n_pages, -1, dtype=np.int64)
+    prev_occ = np.full(window, -1, dtype=np.int64)  # previous request time of the page at each slot
+    for t in range(n):
+        p = pages[t]
+        prev_occ[t % window] = last[p]
+        last[p] = t
+        total = 0.0
+        tau = t
+        terms = 0
+        while tau >= 0 and t - tau < window and terms < max_terms:
+            d = t - tau
+            total += (d + 10.0) ** -1.8 * math.exp(-d / 670.0)
+            terms += 1
+            tau = prev_occ[tau % window]
+        out[t] = t + 1.0 / total
+    return out
+
+
+@njit(cache=True)
+def online_arrival_bits(pages, n_pages, k, predictions):
+    """Discard and phase bits from predicted next arrivals, past-only: the
+    contract §7 rule with the future k-phase ends replaced by their online
+    estimate. k-phases are known online (a phase ends when its (k+1)-th
+    distinct page arrives); L is the length of the last completed phase (the
+    current phase's length so far before the first one ends). Discard bit 1
+    iff the predicted gap ``a_t − t`` is at least L (the page is predicted
+    to come back after about k other distinct pages, the horizon of a
+    k-phase); phase bit 1 iff ``a_t`` lies at or beyond the estimated end
+    of the next phase, ``max(start + L, t + 1) + L`` with ``start`` the
+    start of the current phase. O(1) per request, O(N) memory."""
+    n = pages.shape[0]
+    discard = np.empty(n, dtype=np.uint8)
+    phase = np.empty(n, dtype=np.uint8)
+    seen = np.full(n_pages, -1, dtype=np.int64)  # phase index in which the page was last seen
+    phase_id = 0
+    distinct = 0
+    start = 0
+    last_len = -1
+    for t in range(n):
+        p = pages[t]
+        if seen[p] != phase_id:
+            if distinct == k:
+                last_len = t - start
+                start = t
+                phase_id += 1
+                distinct = 0
+            seen[p] = phase_id
+            distinct += 1
+        length = last_len if last_len > 0 else t - start + 1
+        a = predictions[t]
+        discard[t] = 1 if a - t >= length else 0
+        end = start + length
+        if end < t + 1:
+            end = t + 1
+        phase[t] = 1 if a >= end + length else 0
+    return discard, phase
