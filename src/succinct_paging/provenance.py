@@ -14,7 +14,7 @@ from importlib import metadata
 from pathlib import Path
 
 #: Distributions whose versions a run records (missing ones print "absent").
-PACKAGES = ("succinct-paging", "numpy", "numba", "pandas", "pyarrow", "scipy", "matplotlib", "snakemake",
+PACKAGES = ("succinct-paging", "numpy", "numba", "pandas", "pyarrow", "matplotlib", "snakemake",
             "libcachesim")
 
 
