@@ -156,8 +156,9 @@ def adversarial_family_ks():
 def proof_outputs():
     """Lower-bound families and the followbits_robust search."""
     tables = ["lower_bounds.csv", "robust_search.csv", "robust_search.md", "lower_bounds_randomized.csv",
-              "lower_bounds_search.csv"]
-    figures = [f"figures/{name}.{ext}" for name in ("lower_bounds", "lower_bounds_randomized") for ext in ("pdf", "png")]
+              "lower_bounds_search.csv", "tightness.csv"]
+    figures = [f"figures/{name}.{ext}" for name in ("lower_bounds", "lower_bounds_randomized", "tightness")
+               for ext in ("pdf", "png")]
     return [f"results/{f}" for f in tables + figures]
 
 

@@ -146,3 +146,36 @@ rule plot_lower_bounds_randomized:
         "../envs/pipeline.yaml"
     script:
         "../scripts/plot_lower_bounds_randomized.py"
+
+
+rule tightness:
+    """The largest adversarial slope found (greedy adversary, adaptive lower
+    bounds, lb_yao and its search) next to every proven β, γ, with the status
+    met / approached / gap; table and figure."""
+    input:
+        lower_bounds="results/lower_bounds.csv",
+        randomized="results/lower_bounds_randomized.csv",
+        search="results/lower_bounds_search.csv",
+        adversarial=["results/adversarial/runs.csv"] if config["adversarial"]["families"] else [],
+    output:
+        table=report(
+            "results/tightness.csv",
+            caption="../report/tightness_table.rst",
+            category="Lower bounds and the price of robustness", subcategory="Tables",
+        ),
+        png=report(
+            "results/figures/tightness.png",
+            caption="../report/tightness.rst",
+            category="Lower bounds and the price of robustness", subcategory="Figures",
+        ),
+        pdf="results/figures/tightness.pdf",
+    log:
+        "logs/tightness.log",
+    benchmark:
+        "results/benchmarks/tightness.tsv"
+    params:
+        layout=config["plots"]["layout"],
+    conda:
+        "../envs/pipeline.yaml"
+    script:
+        "../scripts/tightness.py"
