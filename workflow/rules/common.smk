@@ -113,7 +113,8 @@ def k_sweep_outputs():
     """Outputs of workflow/rules/k_sweep.smk: the table and the figure (none when no family is listed)."""
     if not config["k_sweep"]["families"]:
         return []
-    return ["results/k_sweep.csv"] + [f"results/figures/k_dependence.{ext}" for ext in ("pdf", "png")]
+    return (["results/k_sweep.csv", "results/robustness_k.csv"]
+            + [f"results/figures/{name}.{ext}" for name in ("k_dependence", "robustness_k") for ext in ("pdf", "png")])
 
 
 def arrival_family_ks():

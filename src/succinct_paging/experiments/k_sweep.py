@@ -18,10 +18,23 @@ Families (the number of pages N is derived from k):
     perfect bits tends to 2 − 1/k → 2, its proven α (LFD on a cycle of N
     pages faults on a fraction (N − k)/(N − 1) of the requests). Deterministic: one
     instance.
+``hot_set``
+    Robustness under stress (issue 20): rounds of a hot set of k − 1 pages
+    requested :data:`HOT_REPEAT` times in cyclic order, then one page of a
+    cold pool of k + 1 pages (taken cyclically; N = 2k). LRU and marking
+    keep the hot set and fault once per round, as OPT does (each round is
+    one k-phase). With every bit flipped (``flip`` at rate 1: hot pages say
+    "evict me", cold pages "keep me") ``followbits`` and ``mark0`` evict hot
+    pages and fault on nearly every request from k = 3 on (≥ 3× LRU; at
+    k = 2 the hot set is one page and they pay 2× LRU), so
+    ``followbits_robust``'s phase budget and the combiners must act.
+    Deterministic: one instance.
 
 Length: an instance has P = max(``phases``, ``phases_per_k`` × k) k-phases
 (in expectation on ``uniform``): P·k requests on ``loop`` and ``loop_2k``,
-⌈P·(k+1)·H_k⌉ on ``uniform`` (a k-phase of uniform requests over k + 1
+⌈P·(k+1)·H_k⌉ on ``uniform``; ``hot_set`` has ``phases`` rounds of
+HOT_REPEAT·(k − 1) + 1 requests (one k-phase each; its claims are ratios
+of several × LRU, which the k cold faults do not blur) (a k-phase of uniform requests over k + 1
 pages lasts (k+1)·H_k requests in expectation: coupon collecting). P must
 grow with k because the k cold faults count (contract §1): on ``loop`` with
 all bits 0, cost/OPT = n/(k + ⌈(n−k)/k⌉) ≈ k·P/(k + P), which is within 3 %
@@ -56,10 +69,29 @@ from succinct_paging.truth import setup_instance
 from succinct_paging.validate import as_budget
 
 #: Families of the sweep and the number of pages N of each at cache size k.
-FAMILIES = {"loop": lambda k: k + 1, "uniform": lambda k: k + 1, "loop_2k": lambda k: 2 * k}
+FAMILIES = {"loop": lambda k: k + 1, "uniform": lambda k: k + 1, "loop_2k": lambda k: 2 * k,
+            "hot_set": lambda k: 2 * k}
 
 #: Families whose trace does not depend on a seed (one instance).
-DETERMINISTIC = ("loop", "loop_2k")
+DETERMINISTIC = ("loop", "loop_2k", "hot_set")
+
+#: Passes over the hot set per round of ``hot_set``.
+HOT_REPEAT = 4
+
+
+def hot_set(rounds, k):
+    """The ``hot_set`` trace (module docstring): ``rounds`` rounds of the
+    hot pages 0 … k−2 requested HOT_REPEAT times in order, then cold page
+    k − 1 + (round mod (k + 1)). O(rounds·k)."""
+    k = int(k)
+    hot = np.tile(np.arange(k - 1, dtype=np.int64), HOT_REPEAT)
+    rounds = int(rounds)
+    out = np.empty(rounds * (hot.shape[0] + 1), dtype=np.int64)
+    step = hot.shape[0] + 1
+    for r in range(rounds):
+        out[r * step:r * step + hot.shape[0]] = hot
+        out[r * step + hot.shape[0]] = k - 1 + r % (k + 1)
+    return out
 
 
 def n_pages(family, k):
@@ -72,10 +104,13 @@ def n_pages(family, k):
 def length(family, k, phases, phases_per_k=0):
     """Requests per instance of ``family`` at cache size ``k`` (module
     docstring): P·k, or ⌈P·(k+1)·H_k⌉ on ``uniform``, with
-    P = max(phases, phases_per_k·k)."""
+    P = max(phases, phases_per_k·k); phases·(HOT_REPEAT·(k−1) + 1) on
+    ``hot_set``."""
     n_pages(family, k)
     k = int(k)
     p = max(int(phases), int(phases_per_k) * k)
+    if family == "hot_set":
+        return int(phases) * (HOT_REPEAT * (k - 1) + 1)
     return int(np.ceil(p * (k + 1) * harmonic(k))) if family == "uniform" else p * k
 
 
@@ -86,6 +121,8 @@ def make_instances(family, k, phases, instances, master_seed, phases_per_k=0):
     families, ``instances`` seeded ones for ``uniform``. O(length) each."""
     n = length(family, k, phases, phases_per_k)
     N = n_pages(family, k)
+    if family == "hot_set":
+        return [(f"{family}-k{k}", hot_set(n // (HOT_REPEAT * (int(k) - 1) + 1), k))]
     if family in DETERMINISTIC:
         return [(f"{family}-k{k}", loop(n, N))]
     return [(f"{family}-k{k}-{i}", uniform(n, N, derive_seed(master_seed, "k_sweep", "trace", family, k, i)))
