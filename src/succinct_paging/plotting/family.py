@@ -232,6 +232,19 @@ def _bound_touches(ratio, bound, rel=1e-9):
     return ok & (np.abs(ratio - np.where(ok, bound, 0.0)) <= rel * np.maximum(1.0, np.abs(np.where(ok, bound, 0.0))))
 
 
+
+def interval_label(rows):
+    """Legend text of the shaded interval of summary ``rows`` (its
+    ``ci_method``), or "" when no row has an interval (one instance)."""
+    if "ci_low" not in rows.columns or not np.isfinite(rows["ci_low"].to_numpy(dtype=float)).any():
+        return ""
+    methods = set(rows["ci_method"]) - {""} if "ci_method" in rows.columns else {"bootstrap"}
+    if methods == {"jackknife-t"}:
+        return "95 % jackknife-t interval over instances (< 10 instances)"
+    if methods == {"bootstrap"}:
+        return "95 % bootstrap interval over instances"
+    return "95 % interval over instances (bootstrap; jackknife-t below 10 instances)"
+
 def plot_ratio_vs_rate(summary, family, k, out_stem, layout=None, x="rate"):
     """Competitive ratio against error rate, one panel per error model.
 
@@ -241,8 +254,9 @@ def plot_ratio_vs_rate(summary, family, k, out_stem, layout=None, x="rate"):
     of error, are compared at equal error.
 
     For each prediction-using algorithm: pooled ratio Σ faults / Σ OPT
-    (solid, markers), shaded its 95 % instance-bootstrap interval
-    (``ci_low``/``ci_high``; none for a single instance), and its bound ratio
+    (solid, markers), shaded its 95 % interval over instances
+    (``ci_low``/``ci_high``: bootstrap, or jackknife-t below 10 instances;
+    none for a single instance, and then no legend entry), and its bound ratio
     Σ bound / Σ OPT (thin dashed, same colour) drawn *on top* of the
     measured curve; a black ring marks every point where the measured ratio
     meets the bound exactly. The y range fits the measured values and the
@@ -309,7 +323,7 @@ def plot_ratio_vs_rate(summary, family, k, out_stem, layout=None, x="rate"):
     ]
     style_handles = [
         Line2D([], [], color="#555555", linestyle="-", linewidth=1.2 * lw, label=POOLED_LABEL),
-        Patch(facecolor="#555555", alpha=0.25, label="95 % bootstrap interval over instances"),
+        *([Patch(facecolor="#555555", alpha=0.25, label=interval_label(pred))] if interval_label(pred) else []),
         Line2D([], [], color="#555555", linestyle="--", linewidth=0.8 * lw,
                label="proven upper bound (realised η0, η1)"),
         Line2D([], [], color="black", marker="o", markerfacecolor="none", linestyle="none",
