@@ -253,3 +253,71 @@ def mark_predict_robustness(df):
 def harmonic_numbers(ks):
     """H_k for each k (contract §3 notation)."""
     return np.array([harmonic(int(k)) for k in ks])
+
+
+def instance_intervals(df):
+    """:func:`pooled` with ``ratio_low``, ``ratio_high``: a 95 % jackknife-t
+    interval of Σfaults/ΣOPT over the instances of each (family, k,
+    algorithm, error model, rate) (issue 20; NaN from one instance, as on
+    the deterministic families). O(R log R)."""
+    from succinct_paging.experiments.intervals import jackknife_ratio_interval
+
+    keys = ["trace_family", "k", "algorithm", "error_model", "rate"]
+    out = pooled(df)
+    rate = pd.to_numeric(df["rate"], errors="coerce").fillna(-1.0)  # NaN rates (no bits) as one key
+    per = df.assign(rate=rate).groupby(keys + ["instance"], sort=True)[["faults", "opt"]].sum().reset_index()
+    lows, highs = {}, {}
+    for key, part in per.groupby(keys, sort=True):
+        _, lows[key], highs[key] = jackknife_ratio_interval(part["faults"], part["opt"])
+    idx = list(zip(*(out[c] for c in keys[:-1]), pd.to_numeric(out["rate"], errors="coerce").fillna(-1.0)))
+    out["ratio_low"] = [lows.get(i, np.nan) for i in idx]
+    out["ratio_high"] = [highs.get(i, np.nan) for i in idx]
+    return out
+
+
+def fit_log_affine(ks, ratios):
+    """Least-squares ``(a, b, residuals)`` of ratio ≈ a + b·ln k; residuals
+    are relative, (ratio − fit)/fit, in the order of the points. NaNs
+    without two distinct k."""
+    x = np.log(np.asarray(ks, dtype=float))
+    y = np.asarray(ratios, dtype=float)
+    ok = np.isfinite(y)
+    if len(np.unique(x[ok])) < 2:
+        return float("nan"), float("nan"), np.full(len(y), np.nan)
+    b, a = np.polyfit(x[ok], y[ok], 1)
+    fit = a + b * x
+    return float(a), float(b), (y - fit) / fit
+
+
+def mark_predict_sides(df):
+    """MARK&PREDICT per k (issue 20 item 4), three frames:
+
+    - ``worst``: its largest pooled ratio over the families and the rate-1
+      settings, with the fit a + b·ln k (columns ``fit``, ``residual``);
+    - ``soon``: its largest pooled ratio under the adversarial ``soon``
+      bits, with ``two_h_k_minus`` = 2H_k − ratio;
+    - ``alpha2``: per family, Σ(faults − 2·OPT)/Ση0 over its ``false_keep``
+      rows (its α is 2), with a jackknife-t interval over instances.
+
+    Returns ``(worst, soon, alpha2, (a, b))``."""
+    from succinct_paging.experiments.intervals import jackknife_ratio_interval
+
+    pool = pooled(df)
+    mp = pool[pool["algorithm"] == "mark_predict"]
+    rate1 = mp[np.isclose(mp["rate"].astype(float), 1.0) & (mp["error_model"] != SOON)]
+    worst = rate1.sort_values("ratio").groupby("k").tail(1).sort_values("k").reset_index(drop=True)
+    a, b, res = fit_log_affine(worst["k"], worst["ratio"])
+    worst = worst.assign(fit=a + b * np.log(worst["k"].astype(float)), residual=res)
+    soon = mp[mp["error_model"] == SOON].sort_values("ratio").groupby("k").tail(1).sort_values("k")
+    soon = soon.assign(two_h_k_minus=2 * harmonic_numbers(soon["k"]) - soon["ratio"]).reset_index(drop=True)
+    keep = df[(df["algorithm"] == "mark_predict") & (df["error_model"] == "false_keep")]
+    rows = []
+    for (fam, k), part in keep.groupby(["trace_family", "k"], sort=True):
+        per = part.groupby("instance")[["faults", "opt", "eta0"]].sum()
+        per = per.assign(extra=per["faults"] - 2 * per["opt"])
+        if per["eta0"].sum() <= 0:
+            continue
+        est, lo, hi = jackknife_ratio_interval(per["extra"].astype(float), per["eta0"].astype(float))
+        rows.append((fam, int(k), est, lo, hi, len(per)))
+    alpha2 = pd.DataFrame(rows, columns=["trace_family", "k", "slope", "slope_low", "slope_high", "instances"])
+    return worst, soon, alpha2, (a, b)
