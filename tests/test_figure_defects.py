@@ -15,3 +15,39 @@ def test_interval_legend_names_the_method_and_is_absent_for_one_instance():
     assert "jackknife-t" in interval_label(few)
     many = pd.DataFrame({"ci_low": [1.0], "ci_high": [2.0], "ci_method": ["bootstrap"]})
     assert interval_label(many) == "95 % bootstrap interval over instances"
+
+
+def _arrival_rows(n_inst):
+    rows = []
+    for i in range(n_inst):
+        for seed in (0, 1, 2):
+            for sigma in (0.0, 10.0):
+                rows.append(dict(trace_family="fam", instance=f"i{i}", n=100, N=20, k=4, algorithm="blind_oracle",
+                                 prediction="arrivals", error_model="none", sigma=sigma, seed=seed,
+                                 faults=20 + i + seed + (5 if sigma else 0), opt=10 + i, eta0=np.nan, eta1=np.nan))
+    return pd.DataFrame(rows)
+
+
+def test_arrivals_band_is_the_instance_interval_not_a_seed_range():
+    from succinct_paging.experiments.arrivals import pooled
+    from succinct_paging.experiments.summary import family_ratios
+
+    one = pooled(_arrival_rows(1), master_seed=3)
+    assert one["ci_low"].isna().all() and (one["ci_method"] == "").all()  # seeds vary, one instance: no band
+    assert (one["ratio_seed_max"] > one["ratio_seed_min"]).all()
+    four = pooled(_arrival_rows(4), master_seed=3)
+    assert (four["ci_method"] == "jackknife-t").all()
+    assert ((four["ci_low"] < four["ratio"]) & (four["ratio"] < four["ci_high"])).all()
+    many = _arrival_rows(12)
+    got = pooled(many, master_seed=3)
+    assert (got["ci_method"] == "bootstrap").all()
+    # the same resamples as the summary table's interval of the same runs
+    runs = many.assign(rate=many["sigma"], bound=np.nan).drop(columns="sigma")
+    summ = family_ratios(runs, master_seed=3).sort_values("rate")
+    np.testing.assert_allclose(got.sort_values("sigma")["ci_low"], summ["ci_low"])
+
+
+def test_saturated_noise_is_said():
+    from succinct_paging.plotting.arrivals import saturated_share
+
+    assert 0.8 < saturated_share(50) < 0.85 and saturated_share(200) > 0.95 and saturated_share(5) < 0.1

@@ -184,6 +184,20 @@ def _bootstrap_columns(df, master_seed, n_boot):
     return low, high, method
 
 
+def instance_intervals(df, keys, family, k, master_seed=0, n_boot=N_BOOT):
+    """95 % intervals over instances of Σfaults/ΣOPT per group of ``keys``
+    of one family and k (rows of ``df`` with ``instance``, ``faults``,
+    ``opt``): the instance bootstrap of :func:`family_ratios` (same seeded
+    resamples) from :data:`JACKKNIFE_BELOW` instances on, jackknife-t below,
+    none for one instance. Returns ``(low, high, method)`` Series indexed by
+    the group keys (a MultiIndex for several keys)."""
+    part = df.assign(_g=df.groupby(keys, sort=True).ngroup())
+    index = df.groupby(keys, sort=True).size().index
+    low, high, method = _bootstrap_columns(part.assign(trace_family=str(family), k=int(k)), master_seed, n_boot)
+    return (pd.Series(low.to_numpy(), index=index), pd.Series(high.to_numpy(), index=index),
+            pd.Series(method.to_numpy(), index=index))
+
+
 def family_ratios(runs, master_seed=0, n_boot=N_BOOT):
     """Aggregate a runs table (contract §6) into one row per family setting.
 
