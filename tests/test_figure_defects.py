@@ -51,3 +51,28 @@ def test_saturated_noise_is_said():
     from succinct_paging.plotting.arrivals import saturated_share
 
     assert 0.8 < saturated_share(50) < 0.85 and saturated_share(200) > 0.95 and saturated_share(5) < 0.1
+
+
+def test_lower_bounds_figure_has_no_repeated_panel_nor_identity_scatter(tmp_path, monkeypatch):
+    import matplotlib.figure
+
+    from succinct_paging.plotting import proofs
+    from succinct_paging.proofs.lower_bounds import lower_bound_table
+
+    table = lower_bound_table(["lb_keep", "lb_discard", "lb_all_ones"], ["followbits", "lru"], [2, 4], [5, 20])
+    assert proofs._same_curves(table, "lb_keep", "lb_all_ones")  # why one panel shows both
+    seen = {}
+    real = proofs.save_figure
+
+    def spy(fig, stem, spec):
+        seen["titles"] = [ax.get_title() for ax in fig.axes if ax.get_visible() and ax.get_title()]
+        seen["rows"] = {round(ax.get_position().y0, 3) for ax in fig.axes if ax.get_title()}
+        return real(fig, stem, spec)
+
+    monkeypatch.setattr(proofs, "save_figure", spy)
+    proofs.plot_lower_bounds(table, tmp_path / "lower_bounds")
+    titles = seen["titles"]
+    assert len(titles) == 3 and len(set(titles)) == 3
+    assert len(seen["rows"]) == 1  # one row: no bottom-row titles to overlap
+    assert any("lb_all_ones" in t and "lb_keep" in t for t in titles)  # the duplicate curve named, not redrawn
+    assert any(t.startswith("lb_discard, lb_all_ones") for t in titles)
