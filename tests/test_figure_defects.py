@@ -76,3 +76,46 @@ def test_lower_bounds_figure_has_no_repeated_panel_nor_identity_scatter(tmp_path
     assert len(seen["rows"]) == 1  # one row: no bottom-row titles to overlap
     assert any("lb_all_ones" in t and "lb_keep" in t for t in titles)  # the duplicate curve named, not redrawn
     assert any(t.startswith("lb_discard, lb_all_ones") for t in titles)
+
+
+def _smooth_runs():
+    rows = []
+    for alg, pred in (("followbits", "discard"), ("mark_predict", "phase")):
+        for model, rate in (("false_keep", 0.5), ("false_discard", 0.5)):
+            for i in range(3):
+                eta = (40 if pred == "phase" else 2) * (i + 1)
+                rows.append(dict(trace_family="fam", instance=f"i{i}", n=100, N=20, k=4, algorithm=alg,
+                                 prediction=pred, error_model=model, rate=rate, seed=0, faults=12 + i, opt=10,
+                                 eta0=eta if model == "false_keep" else 0, eta1=eta if model == "false_discard" else 0,
+                                 ratio=1.0, bound=np.nan))
+    return pd.DataFrame(rows).astype({"eta0": "Int64", "eta1": "Int64"})
+
+
+def test_smoothness_puts_phase_bits_on_their_own_axes_and_says_negative_slopes(tmp_path, monkeypatch):
+    from succinct_paging.plotting import smoothness
+
+    assert "max seen" not in smoothness.seen_label("mark_predict", "β", 2.08, -4.76)
+    assert "below α·OPT" in smoothness.seen_label("mark_predict", "β", 2.08, -4.76)
+    assert "below" not in smoothness.seen_label("followbits", "β", 3, 1.5)
+    seen = {}
+    real = smoothness.save_figure
+
+    def spy(fig, stem, spec):
+        seen["axes"] = [(ax.get_title(), ax.get_xlim()[1]) for ax in fig.axes if ax.get_title()]
+        return real(fig, stem, spec)
+
+    monkeypatch.setattr(smoothness, "save_figure", spy)
+    smoothness.plot_smoothness(_smooth_runs(), "fam", 4, tmp_path / "s")
+    titles = [t for t, _ in seen["axes"]]
+    assert len(titles) == 4 and sum(t.startswith("phase bits") for t in titles) == 2
+    xmax = {t.split(",")[0]: x for t, x in seen["axes"]}
+    assert xmax["discard bits"] < 1 < xmax["phase bits"]  # discard points are not squeezed by phase η
+
+
+def test_robustness_figure_does_not_call_k_a_lower_bound_on_a_fixed_trace():
+    import inspect
+
+    from succinct_paging.plotting import family
+
+    src = inspect.getsource(family.plot_robustness)
+    assert "deterministic lower bound\"" not in src and "not a bound on one trace" in src

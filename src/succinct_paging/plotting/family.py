@@ -613,7 +613,9 @@ def plot_robustness(summary, runs, family, k, out_stem, layout=None):
     """All predictions wrong (rate 1, error model ``flip``).
 
     Bars per algorithm plus baselines with a per-instance overlay; lines at
-    k (deterministic lower bound) and 2H_k (randomized marking bound); log y
+    k (the worst-case ratio of a deterministic marking algorithm, LRU's; on
+    one fixed trace it is a reference, not a lower bound) and 2H_k (the
+    randomized marking upper bound); log y
     when the range is large. Writes a placeholder figure if the config has no
     flip rows at rate 1. ``layout``: see :data:`LAYOUTS`. Returns the paths.
     """
@@ -635,8 +637,8 @@ def plot_robustness(summary, runs, family, k, out_stem, layout=None):
         )
     h2 = 2.0 * harmonic(int(k))
     refs = [
-        (float(k), f"k = {int(k)}: deterministic lower bound", "#000000", "-"),
-        (h2, f"2H_k = {h2:.3g}: randomized marking bound", "#9467bd", "--"),
+        (float(k), f"k = {int(k)}: worst-case ratio of LRU (not a bound on one trace)", "#000000", "-"),
+        (h2, f"2H_k = {h2:.3g}: marker's upper bound (expected)", "#9467bd", "--"),
     ]
     return _bar_figure(summary, runs, family, k, "flip", 1.0, out_stem, title, refs, spec)
 
