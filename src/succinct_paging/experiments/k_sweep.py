@@ -188,7 +188,7 @@ def run_job(family, k, section, master_seed, budget_factor=2, switch_factor=2.0,
             faults = run_parsed(alg, inst.pages, bits, inst.k, N,
                                 derive_seed(master_seed, "k_sweep", "alg", family, name, k, seed, alg.id),
                                 run_budget, float(switch_factor))
-            bound = upper_bound(alg.id, k, inst.opt, eta0 or 0, eta1 or 0, inst.n_phases, budget)
+            bound = upper_bound(alg.id, inst.k, inst.opt, eta0 or 0, eta1 or 0, inst.n_phases, run_budget)
             rows.append((family, name, n, N, k, alg.id, alg.prediction, model, rate, seed, faults, inst.opt,
                          eta0, eta1, faults / inst.opt, bound))
 
