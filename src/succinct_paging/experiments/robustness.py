@@ -55,6 +55,7 @@ def robustness_table(runs, switch_factor=2.0):
     blind = df[df["error_model"] == "none"]
     fallback_ratio = (blind.groupby(["trace_family", "k", "algorithm"])["faults"].sum()
                       / blind.groupby(["trace_family", "k", "algorithm"])["opt"].sum())
+    by_fk = {key: part for key, part in means.groupby(["trace_family", "k"], sort=True)}
     rows = []
     reading = df[df["error_model"] != "none"]
     for (fam, k, model, rate, alg), part in reading.groupby(_SETTING + ["algorithm"], sort=True, dropna=False):
@@ -67,7 +68,7 @@ def robustness_table(runs, switch_factor=2.0):
             worst_bound = float((part["faults"] / part["bound"]).max())
         if len(parsed.parts) == 2:
             factor = combine_factor(switch_factor)
-            here = means[(means["trace_family"] == fam) & (means["k"] == k)]
+            here = by_fk[(fam, k)]
             same = here[(here["error_model"] == model)
                         & ((here["rate"] == rate) if np.isfinite(rate) else here["rate"].isna())]
             by = {a: g.set_index("instance")["faults"] for a, g in same.groupby("algorithm")}

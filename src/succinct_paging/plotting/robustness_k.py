@@ -66,7 +66,7 @@ def plot_robustness_k(table, out_stem, layout=None):
         for alg in algorithm_order(rand["algorithm"]):
             a = rand[rand["algorithm"] == alg].groupby("k")["ratio_over_h_k"].max()
             _line(ax, a.index, a.to_numpy(), alg, spec)
-        ax.set_ylim(bottom=0)
+        ax.set_yscale("log")
         ax.set_ylabel("worst pooled ratio ÷ H_k")
         ax.set_title("randomized, worst wrong bits", fontsize=spec["small"])
         for ax in axes:
