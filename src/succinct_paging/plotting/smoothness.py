@@ -64,7 +64,7 @@ def seen_label(alg, sym, slope, worst):
     seen; a negative largest slope (cost below α·OPT on every point, as for
     mark_predict whose α is 2) is said in words."""
     text = f"{alg}: {sym} = {slope:.3g}, largest seen {worst:.3g}"
-    return text + (" (< 0: cost below α·OPT on every run)" if worst < 0 else "")
+    return text + (" (< 0: cost below α·OPT)" if worst < 0 else "")
 
 
 def plot_smoothness(runs, family, k, out_stem, layout=None):
@@ -81,7 +81,7 @@ def plot_smoothness(runs, family, k, out_stem, layout=None):
     kind_of = {a: parse_algorithm(a).prediction for a in algs}
     kinds = [kd for kd in ("discard", "phase") if kd in kind_of.values()] or ["discard"]
     n_leg = len(algs) * 2 + 2
-    leg_cols = 1 if narrow else 3
+    leg_cols = 1 if narrow else 2
     legend_in = math.ceil(n_leg / leg_cols) * spec["small"] * 1.45 / 72.0
     rows = len(kinds)
     height = (2 * rows * 1.9 + 0.2 if narrow else 2.4 * rows) + 0.7 + legend_in
