@@ -479,5 +479,7 @@ def test_latex_table_shows_the_interval():
     text = latex_table(summary, "many", 4)
     r = summary[(summary["trace_family"] == "many") & (summary["algorithm"] == "followbits")].iloc[0]
     assert rf"\scriptsize [{r.ci_low:.2f}, {r.ci_high:.2f}]" in text
-    assert "bootstrap interval" in text
+    assert "jackknife-t interval over instances" in text  # 4 instances: below JACKKNIFE_BELOW
+    many = family_ratios(_two_level_runs(many=JACKKNIFE_BELOW), master_seed=0)
+    assert "bootstrap interval" in latex_table(many, "many", 4)
     assert r"\scriptsize" not in latex_table(summary, "one", 4)

@@ -601,8 +601,11 @@ def latex_table(summary, family, k, error_model=None):
     if base_lines:
         caption += "; below the rule, the algorithms without predictions"
     if any_ci:
-        caption += (r"; in small type, the 95\,\% interval of the pooled ratio over instances"
-                    r" (bootstrap of whole instances, or jackknife-t below 10 instances)")
+        methods = set(sub["ci_method"].astype(str)) - {"", "nan"} if "ci_method" in sub.columns else {"bootstrap"}
+        what = {frozenset({"bootstrap"}): "bootstrap interval (whole instances resampled)",
+                frozenset({"jackknife-t"}): "jackknife-t interval over instances (fewer than 10 instances)"}.get(
+            frozenset(methods), "interval over instances (bootstrap; jackknife-t below 10 instances)")
+        caption += rf"; in small type, the 95\,\% {what} of the pooled ratio"
     caption += "."
     header = (r"algorithm & " + " & ".join(f"{r:g}" for r in rates) + r" \\") if rates else r"algorithm & ratio \\"
     out = [
