@@ -76,17 +76,34 @@ def test_randomized_averages_over_seeds_before_dividing():
     assert math.isnan(r.gamma_emp) and r.gamma_points == 0
 
 
-def test_alpha_two_for_mark_predict_and_no_row_without_constants():
+def test_alpha_two_for_mark_predict_and_reference_alpha_for_the_robust_variants():
     rows = [
         _row("mark_predict", faults=12, opt=5, eta0=4),   # (12 − 2·5)/4 = 0.5
         _row("followbits_robust", faults=12, opt=5, eta0=4),
         _row("combine(followbits,lru)", faults=12, opt=5, eta0=4),
+        _row("lru", error_model="none", faults=12, opt=5, eta0=4),  # reads no bits: no row
     ]
     table = empirical_constants(_frame(rows))
-    assert list(table["algorithm"]) == ["mark_predict"]
-    r = table.iloc[0]
+    assert sorted(table["algorithm"]) == ["combine(followbits,lru)", "followbits_robust", "mark_predict"]
+    r = _get(table, algorithm="mark_predict")
     assert r.alpha == 2.0 and r.beta_emp == pytest.approx(0.5)
     assert r.beta_proven == pytest.approx(harmonic(4))
+    for alg in ("followbits_robust", "combine(followbits,lru)"):
+        r = _get(table, algorithm=alg)
+        assert r.alpha == 1.0 and r.beta_emp == pytest.approx(7 / 4)
+        assert math.isnan(r.beta_proven) and math.isnan(r.gamma_proven)
+
+
+def test_pooled_slope_with_a_jackknife_interval_next_to_the_maximum():
+    rows = [_row(faults=5 + 2 * e + (i % 2), opt=5, eta0=e, instance=f"i{i}", rate=r)
+            for i in range(4) for r, e in ((0.1, 1), (0.5, 3))]
+    r = _get(empirical_constants(_frame(rows)), algorithm="followbits")
+    # per instance: extra = 2·4 + 2·(i % 2) over η0 = 4
+    assert r.beta_pooled == pytest.approx((8 * 4 + 2 * 2) / 16)
+    assert r.beta_pooled_low < r.beta_pooled < r.beta_pooled_high
+    assert r.beta_emp == pytest.approx(3.0)  # (5 + 2 + 1 − 5)/1 on an odd instance
+    one = empirical_constants(_frame([_row(faults=9, opt=5, eta0=2)]))
+    assert one["beta_pooled"].iloc[0] == 2.0 and math.isnan(one["beta_pooled_low"].iloc[0])
 
 
 def test_proven_constants_come_from_the_registry():

@@ -45,7 +45,7 @@ def test_missing_mirror_leaves_the_real_families_out_with_one_warning(tmp_path):
         assert needed in message, (needed, message)
     assert set(config["families"]) == set(DEFAULT["families"]) - {"brightkite", "citibike"}
     assert config["learned"]["families"] == []
-    assert config["adversarial"]["families"] == ["working_set"]
+    assert config["adversarial"]["families"] == ["loop", "working_set"]
     assert set(config["arrivals"]["families"]) == set(config["families"])
 
 

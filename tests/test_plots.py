@@ -313,7 +313,7 @@ def test_ratio_vs_eta_uses_wrong_bits_per_opt(tmp_path, summary_csv):
 
 
 def test_bound_touch_marks_exact_equality_only():
-    from succinct_paging.plotting.family import _bound_touches
+    from succinct_paging.plotting.ratio import _bound_touches
 
     ratio = np.array([1.0, 2.0, 3.0, np.nan, 2.5])
     bound = np.array([1.0, 2.5, 3.0 + 1e-13, 2.0, np.nan])

@@ -345,6 +345,7 @@ def test_summary_independent_of_row_order(runs, rnd):
 # --------------------------------------------------------------------------
 
 from succinct_paging.experiments.summary import (  # noqa: E402
+    JACKKNIFE_BELOW,
     N_BOOT,
     PAIRED_COLUMNS,
     bootstrap_ratio_interval,
@@ -354,11 +355,11 @@ from succinct_paging.experiments.summary import (  # noqa: E402
 )
 
 
-def _two_level_runs():
-    """Family 'many' with 4 instances (2 seeds each), family 'one' with a
+def _two_level_runs(many=4):
+    """Family 'many' with ``many`` instances (2 seeds each), family 'one' with a
     single instance, both with one prediction algorithm and LRU."""
     rows = []
-    for fam, n_inst in (("many", 4), ("one", 1)):
+    for fam, n_inst in (("many", many), ("one", 1)):
         for i in range(n_inst):
             for s in (0, 1):
                 opt = 10 + 5 * i
@@ -380,13 +381,34 @@ def test_ci_columns_present_and_no_interval_for_one_instance():
 def test_bootstrap_resamples_whole_instances():
     """Every resample is a multiset of instances, so the interval lies within
     the range of the per-instance ratios (seeds pooled), never beyond it:
-    a row-level bootstrap could mix one seed of an instance with another's."""
-    runs = _two_level_runs()
+    a row-level bootstrap could mix one seed of an instance with another's.
+    (The bootstrap serves families of at least JACKKNIFE_BELOW instances.)"""
+    runs = _two_level_runs(many=JACKKNIFE_BELOW + 2)
     summary = family_ratios(runs, master_seed=1)
     inst = per_instance_ratios(runs)
     for r in summary[summary["trace_family"] == "many"].itertuples():
+        assert r.ci_method == "bootstrap"
         per = inst[(inst["trace_family"] == "many") & (inst["algorithm"] == r.algorithm)]["ratio"]
         assert per.min() - 1e-12 <= r.ci_low <= r.ci_high <= per.max() + 1e-12
+
+
+def test_few_instances_get_a_jackknife_t_interval_wider_than_the_bootstrap():
+    """Four instances: the bootstrap has at most 35 distinct resamples and
+    its percentile interval is too narrow; below JACKKNIFE_BELOW instances
+    the summary uses a jackknife-t interval (t with m − 1 degrees of freedom)."""
+    runs = _two_level_runs(many=4)
+    summary = family_ratios(runs, master_seed=1)
+    many = summary[summary["trace_family"] == "many"]
+    assert (many["ci_method"] == "jackknife-t").all()
+    assert (summary[summary["trace_family"] == "one"]["ci_method"] == "").all()
+    for r in many.itertuples():
+        sub = runs[(runs["trace_family"] == "many") & (runs["algorithm"] == r.algorithm)]
+        per = sub.groupby("instance")[["faults", "opt"]].sum()
+        w = instance_weights(1, "many", 4, len(per))
+        b_lo, b_hi = bootstrap_ratio_interval(per["faults"].to_numpy(dtype=float)[None, :],
+                                              per["opt"].to_numpy(dtype=float)[None, :], w)
+        assert r.ci_high - r.ci_low > 1.5 * (b_hi[0] - b_lo[0])
+        assert r.ci_low < r.ratio < r.ci_high
 
 
 def test_bootstrap_matches_a_plain_loop_and_is_seeded():
@@ -457,5 +479,7 @@ def test_latex_table_shows_the_interval():
     text = latex_table(summary, "many", 4)
     r = summary[(summary["trace_family"] == "many") & (summary["algorithm"] == "followbits")].iloc[0]
     assert rf"\scriptsize [{r.ci_low:.2f}, {r.ci_high:.2f}]" in text
-    assert "bootstrap interval" in text
+    assert "jackknife-t interval over instances" in text  # 4 instances: below JACKKNIFE_BELOW
+    many = family_ratios(_two_level_runs(many=JACKKNIFE_BELOW), master_seed=0)
+    assert "bootstrap interval" in latex_table(many, "many", 4)
     assert r"\scriptsize" not in latex_table(summary, "one", 4)

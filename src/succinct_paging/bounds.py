@@ -61,3 +61,24 @@ def deterministic_frontier(k):
     """Contract §4: no deterministic algorithm has α + β < k or
     α + (k−1)γ < k. Returns both frontier constants, ``(k, k)``."""
     return float(k), float(k)
+
+
+def combine_factor(switch_factor=2.0):
+    """The multiplicative constant c of ``combine(A, B)``'s bound
+    (:func:`combine_bound`): 1 + s²/(s − 1) for switch factor s > 1 (5 at
+    s = 2). Our derivation, docs/tightness.md."""
+    s = float(switch_factor)
+    if not s > 1:
+        raise ValueError(f"switch_factor must be > 1, got {switch_factor!r}")
+    return 1.0 + s * s / (s - 1.0)
+
+
+def combine_bound(min_cost, k, switch_factor=2.0):
+    """Upper bound on the faults of ``combine(A, B)`` (contract §3.7; our
+    derivation, docs/tightness.md) on a run where the cheaper part pays
+    M = ``min_cost``: c·M + s/(s − 1) + k·m with c = :func:`combine_factor`
+    and m = 1 + ⌊log_s(s·M + 1)⌋ switches at most (each switch costs at most
+    k faults to catch up with the followed part's cache)."""
+    s = float(switch_factor)
+    m = 1 + math.floor(math.log(s * float(min_cost) + 1.0, s))
+    return combine_factor(s) * float(min_cost) + s / (s - 1.0) + int(k) * m

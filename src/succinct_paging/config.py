@@ -366,7 +366,8 @@ def _leave_out_unreadable_real_families(config):
 def _check_lower_bounds(config):
     """Semantic checks of ``lower_bounds.algorithms``: known ids (canonical),
     deterministic, without ``opt`` (the adversaries of contract §4 adapt to the
-    algorithm's evictions); ``robust_search.min_length <= max_length``."""
+    algorithm's evictions); ``robust_search.min_length <= max_length``;
+    ``randomized.algorithms``: known randomized ids (canonical)."""
     section = config["lower_bounds"]
     search = section["robust_search"]
     if search["min_length"] > search["max_length"]:
@@ -379,6 +380,11 @@ def _check_lower_bounds(config):
         lambda a: "cannot be played by an adaptive adversary; allowed: deterministic ids lru, fifo, "
                   "followbits, followbits_robust, or combine(A,B) of them"
         if a.randomized or "opt" in a.parts or a.prediction == "arrivals" else None)
+    randomized = section["randomized"]
+    randomized["algorithms"] = _canonical_algorithms(
+        randomized["algorithms"], "lower_bounds.randomized.algorithms",
+        lambda a: "is not randomized; allowed: randomized ids (marker, mark0, mark0_eager, mark_predict) "
+                  "or combine(A,B) of them" if not a.randomized or a.prediction == "arrivals" else None)
 
 
 def _check_arrivals(config):

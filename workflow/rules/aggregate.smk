@@ -102,6 +102,7 @@ rule config_used:
         "logs/config_used.log",
     params:
         config=config,
+        repo_root=workflow.basedir,
     localrule: True
     conda:
         "../envs/pipeline.yaml"

@@ -69,6 +69,7 @@ rule arrivals_plots:
     params:
         family_ks=arrival_family_ks(),
         layout=config["plots"]["layout"],
+        master_seed=config["master_seed"],
     conda:
         "../envs/pipeline.yaml"
     script:

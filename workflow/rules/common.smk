@@ -123,7 +123,8 @@ def k_sweep_outputs():
     """Outputs of workflow/rules/k_sweep.smk: the table and the figure (none when no family is listed)."""
     if not config["k_sweep"]["families"]:
         return []
-    return ["results/k_sweep.csv"] + [f"results/figures/k_dependence.{ext}" for ext in ("pdf", "png")]
+    return (["results/k_sweep.csv", "results/robustness_k.csv"]
+            + [f"results/figures/{name}.{ext}" for name in ("k_dependence", "robustness_k") for ext in ("pdf", "png")])
 
 
 def arrival_family_ks():
@@ -165,8 +166,10 @@ def adversarial_family_ks():
 
 def proof_outputs():
     """Lower-bound families and the followbits_robust search."""
-    tables = ["lower_bounds.csv", "robust_search.csv", "robust_search.md"]
-    figures = [f"figures/{name}.{ext}" for name in ("lower_bounds",) for ext in ("pdf", "png")]
+    tables = ["lower_bounds.csv", "robust_search.csv", "robust_search.md", "lower_bounds_randomized.csv",
+              "lower_bounds_search.csv", "tightness.csv"]
+    figures = [f"figures/{name}.{ext}" for name in ("lower_bounds", "lower_bounds_randomized", "tightness")
+               for ext in ("pdf", "png")]
     return [f"results/{f}" for f in tables + figures]
 
 

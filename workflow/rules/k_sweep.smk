@@ -8,7 +8,7 @@ rule k_sweep_job:
     output:
         "results/k_sweep/{sweep_family}/k{k}.parquet",
     wildcard_constraints:
-        sweep_family="loop|uniform|loop_2k",
+        sweep_family="loop|uniform|loop_2k|hot_set",
     log:
         "logs/k_sweep/{sweep_family}/k{k}.log",
     params:
@@ -58,3 +58,34 @@ rule plot_k_dependence:
         "../envs/pipeline.yaml"
     script:
         "../scripts/plot_k_dependence.py"
+
+
+rule robustness_k:
+    """Robustness under stress from the k-sweep: followbits_robust against its
+    phase bound, combine(A,B) against min(A,B), the randomized algorithms
+    against H_k (table and figure)."""
+    input:
+        "results/k_sweep.csv",
+    output:
+        table=report(
+            "results/robustness_k.csv",
+            caption="../report/robustness_k_table.rst",
+            category="The dependence on k", subcategory="Tables",
+        ),
+        png=report(
+            "results/figures/robustness_k.png",
+            caption="../report/robustness_k.rst",
+            category="The dependence on k", subcategory="Figures",
+        ),
+        pdf="results/figures/robustness_k.pdf",
+    log:
+        "logs/k_sweep/robustness_k.log",
+    benchmark:
+        "results/benchmarks/k_sweep/robustness_k.tsv"
+    params:
+        switch_factor=config["combine"]["switch_factor"],
+        layout=config["plots"]["layout"],
+    conda:
+        "../envs/pipeline.yaml"
+    script:
+        "../scripts/robustness_k.py"

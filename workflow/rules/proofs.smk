@@ -70,3 +70,112 @@ rule robust_search:
         "../envs/pipeline.yaml"
     script:
         "../scripts/robust_search.py"
+
+
+rule lower_bounds_randomized:
+    """The randomized lower-bound family lb_yao (uniform requests over k+1
+    pages, every bit 0) against the randomized algorithms: pooled
+    (E[cost] − OPT)/η0 per k with a jackknife-t interval over instances."""
+    output:
+        report(
+            "results/lower_bounds_randomized.csv",
+            caption="../report/lower_bounds_randomized_table.rst",
+            category="Lower bounds and the price of robustness", subcategory="Tables",
+        ),
+    log:
+        "logs/lower_bounds_randomized.log",
+    benchmark:
+        "results/benchmarks/lower_bounds_randomized.tsv"
+    params:
+        part="bounds",
+        section=config["lower_bounds"]["randomized"],
+        master_seed=config["master_seed"],
+        budget_factor=config["followbits_robust"]["budget_factor"],
+        switch_factor=config["combine"]["switch_factor"],
+    conda:
+        "../envs/pipeline.yaml"
+    script:
+        "../scripts/lower_bounds_randomized.py"
+
+
+rule lower_bounds_search:
+    """Hill climbing over lb_yao bit assignments for the worst
+    (E[cost] − OPT − η1)/η0 of mark0 and mark0_eager (against 2H_k)."""
+    output:
+        report(
+            "results/lower_bounds_search.csv",
+            caption="../report/lower_bounds_search.rst",
+            category="Lower bounds and the price of robustness", subcategory="Tables",
+        ),
+    log:
+        "logs/lower_bounds_search.log",
+    benchmark:
+        "results/benchmarks/lower_bounds_search.tsv"
+    params:
+        part="search",
+        section=config["lower_bounds"]["randomized"],
+        master_seed=config["master_seed"],
+        budget_factor=config["followbits_robust"]["budget_factor"],
+        switch_factor=config["combine"]["switch_factor"],
+    conda:
+        "../envs/pipeline.yaml"
+    script:
+        "../scripts/lower_bounds_randomized.py"
+
+
+rule plot_lower_bounds_randomized:
+    """(E[cost] − OPT)/η0 on lb_yao per k and randomized algorithm, with
+    H_k − 1, H_k, 2H_k and the hill-climbed worst bits."""
+    input:
+        table="results/lower_bounds_randomized.csv",
+        search="results/lower_bounds_search.csv",
+    output:
+        report(
+            "results/figures/lower_bounds_randomized.png",
+            caption="../report/lower_bounds_randomized.rst",
+            category="Lower bounds and the price of robustness", subcategory="Figures",
+        ),
+        "results/figures/lower_bounds_randomized.pdf",
+    log:
+        "logs/figures/lower_bounds_randomized.log",
+    benchmark:
+        "results/benchmarks/figures/lower_bounds_randomized.tsv"
+    params:
+        layout=config["plots"]["layout"],
+    conda:
+        "../envs/pipeline.yaml"
+    script:
+        "../scripts/plot_lower_bounds_randomized.py"
+
+
+rule tightness:
+    """The largest adversarial slope found (greedy adversary, adaptive lower
+    bounds, lb_yao and its search) next to every proven β, γ, with the status
+    met / approached / gap; table and figure."""
+    input:
+        lower_bounds="results/lower_bounds.csv",
+        randomized="results/lower_bounds_randomized.csv",
+        search="results/lower_bounds_search.csv",
+        adversarial=["results/adversarial/runs.csv"] if config["adversarial"]["families"] else [],
+    output:
+        table=report(
+            "results/tightness.csv",
+            caption="../report/tightness_table.rst",
+            category="Lower bounds and the price of robustness", subcategory="Tables",
+        ),
+        png=report(
+            "results/figures/tightness.png",
+            caption="../report/tightness.rst",
+            category="Lower bounds and the price of robustness", subcategory="Figures",
+        ),
+        pdf="results/figures/tightness.pdf",
+    log:
+        "logs/tightness.log",
+    benchmark:
+        "results/benchmarks/tightness.tsv"
+    params:
+        layout=config["plots"]["layout"],
+    conda:
+        "../envs/pipeline.yaml"
+    script:
+        "../scripts/tightness.py"

@@ -16,5 +16,6 @@ for (family, k), png in zip(snakemake.params.family_ks, snakemake.output.png):  
     stem = os.path.splitext(png)[0]
     if not stem.endswith(f"arrivals_vs_sigma_{family}_k{k}"):
         raise ValueError(f"output {png} does not belong to family {family}, k {k}")
-    written = plot_arrivals_vs_sigma(runs, family, int(k), stem, layout=snakemake.params.layout)  # noqa: F821
+    written = plot_arrivals_vs_sigma(runs, family, int(k), stem, layout=snakemake.params.layout,  # noqa: F821
+                                     master_seed=snakemake.params.master_seed)  # noqa: F821
     print("\n".join(written), file=sys.stderr, flush=True)

@@ -99,10 +99,16 @@ def sort_rows(df, keys=SORT_KEYS):
     return df.sort_values(list(keys), na_position="first", kind="mergesort").reset_index(drop=True)
 
 
-def pooled(df):
+def pooled(df, master_seed=0):
     """Σ faults / Σ OPT per (algorithm, prediction, σ) over instances and
-    seeds, with the min and max over seeds of the per-seed pooled ratio and
-    the pooled realised error rates η0/n, η1/n. Baselines have σ NaN."""
+    seeds of one family and k, with the min and max over seeds of the
+    per-seed pooled ratio, the pooled realised error rates η0/n, η1/n and
+    ``ci_low``, ``ci_high``, ``ci_method``: the same 95 % interval over
+    instances as the summary table (instance bootstrap seeded from
+    ``master_seed``, family and k; jackknife-t below 10 instances; none for
+    one instance; issue 20). Baselines have σ NaN."""
+    from succinct_paging.experiments.summary import instance_intervals
+
     keys = ["algorithm", "prediction", "sigma"]
     d = df.assign(sigma=df["sigma"].fillna(-1.0))
     per_seed = d.groupby(keys + ["seed"], sort=True)[["faults", "opt"]].sum()
@@ -115,6 +121,12 @@ def pooled(df):
         "ratio_seed_min": per_seed.min(), "ratio_seed_max": per_seed.max(),
     })
     out["ratio"] = out["faults"] / out["opt"].where(out["opt"] > 0)
+    if len(d):
+        family, k = str(d["trace_family"].iloc[0]), int(d["k"].iloc[0])
+        low, high, method = instance_intervals(d, keys, family, k, master_seed)
+        out["ci_low"], out["ci_high"], out["ci_method"] = low, high, method
+    else:
+        out["ci_low"], out["ci_high"], out["ci_method"] = np.nan, np.nan, ""
     out = out.reset_index()
     out["sigma"] = out["sigma"].where(out["sigma"] >= 0)
     return out

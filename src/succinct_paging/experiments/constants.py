@@ -16,7 +16,16 @@ worst expected slope, exposed to the sampling noise of a few seeds.
 
 These are worst cases over the runs, not least-squares slopes: a single run
 that meets the bound exactly (``followbits`` on ``loop``, every wrong keep
-bit costing k − 1 faults) gives ``beta_emp = beta_proven``.
+bit costing k − 1 faults) gives ``beta_emp = beta_proven``. Because a maximum
+over runs with a tiny η is fragile (one BrightKite user with η0 = 1), each
+row also has the *pooled* slope Σ(faults − α·OPT)/Ση over the same points
+with a 95 % jackknife-t interval over instances (none from one instance;
+:mod:`succinct_paging.experiments.intervals`).
+
+Algorithms that read bits but have no (α, β, γ) bound of their own
+(``followbits_robust``, ``combine(A, B)``; issue 20) get rows too, measured
+with the reference α = 1 and empty proven constants, so their smoothness is
+on the same scale as the others'.
 
 Pure pandas; O(R log R) for R runs.
 """
@@ -25,11 +34,16 @@ import numpy as np
 import pandas as pd
 
 from succinct_paging.algorithms import display_order, parse_algorithm
+from succinct_paging.experiments.intervals import jackknife_ratio_interval
 from succinct_paging.store import atomic_path
 
 #: Columns of :func:`empirical_constants`, in order.
 COLUMNS = ["trace_family", "k", "algorithm", "alpha", "beta_emp", "gamma_emp", "beta_proven", "gamma_proven",
-           "beta_q90", "gamma_q90", "beta_points", "gamma_points"]
+           "beta_q90", "gamma_q90", "beta_points", "gamma_points", "beta_pooled", "beta_pooled_low",
+           "beta_pooled_high", "gamma_pooled", "gamma_pooled_low", "gamma_pooled_high"]
+
+#: α with which algorithms without proven (α, β, γ) are measured.
+REFERENCE_ALPHA = 1.0
 
 #: Error model whose runs measure each constant, and the η it divides by.
 MEASURED = {"beta": ("false_keep", "eta0"), "gamma": ("false_discard", "eta1")}
@@ -50,7 +64,21 @@ def proven_constants(algorithm, k):
     return None if constants is None else tuple(float(v) for v in constants(int(k)))
 
 
-def slopes(runs):
+def measured_constants(algorithm, k):
+    """``(α, β, γ)`` used to measure ``algorithm``: the proven constants
+    (:func:`proven_constants`), else ``(REFERENCE_ALPHA, NaN, NaN)`` for an
+    algorithm that reads discard or phase bits, else None."""
+    consts = proven_constants(algorithm, k)
+    if consts is not None:
+        return consts
+    try:
+        parsed = parse_algorithm(algorithm)
+    except ValueError:
+        return None
+    return (REFERENCE_ALPHA, np.nan, np.nan) if parsed.prediction in ("discard", "phase") else None
+
+
+def slopes(runs, include_unproven=False):
     """Per-point slopes behind :func:`empirical_constants`.
 
     One row per *point*: a run of a deterministic algorithm, or an (instance,
@@ -61,6 +89,8 @@ def slopes(runs):
     error_model, rate, instance, faults, opt, eta, alpha, slope`` with
     ``slope = (faults − α·OPT) / eta`` (faults and eta are seed means for
     randomized algorithms). Also used by the smoothness figures.
+    ``include_unproven``: also algorithms without proven constants, measured
+    with α = REFERENCE_ALPHA (:func:`measured_constants`).
     """
     missing = [c for c in _NEED if c not in runs.columns]
     if missing:
@@ -73,7 +103,7 @@ def slopes(runs):
         df[col] = df[col].astype(str)
     df["k"] = pd.to_numeric(df["k"]).astype("int64")
     for (alg, k), part in df.groupby(["algorithm", "k"], sort=True):
-        consts = proven_constants(alg, k)
+        consts = measured_constants(alg, k) if include_unproven else proven_constants(alg, k)
         if consts is None:
             continue
         randomized = parse_algorithm(alg).randomized
@@ -114,33 +144,52 @@ def empirical_constants(runs):
     - ``gamma_emp``: likewise over the ``false_discard`` points with η1 > 0;
     - ``beta_q90``, ``gamma_q90``: the 90 % quantiles of the same slopes
       (linear interpolation), a less extreme upper value;
-    - ``beta_points``, ``gamma_points``: how many points were maximised over.
+    - ``beta_points``, ``gamma_points``: how many points were maximised over;
+    - ``beta_pooled`` (``_low``, ``_high``): Σ(faults − α·OPT)/Ση0 over the
+      same points with its 95 % jackknife-t interval over instances (empty
+      from one instance); likewise ``gamma_pooled``.
+
+    Algorithms reading bits without proven constants (``followbits_robust``,
+    ``combine``) are measured with α = 1 and have empty proven columns.
 
     Sorted by family, k and display order of the algorithms. Deterministic.
     """
-    s = slopes(runs)
+    s = slopes(runs, include_unproven=True)
     rows = []
     want = runs[["trace_family", "k", "algorithm"]].drop_duplicates()
     for fam, k, alg in sorted(zip(want["trace_family"].astype(str), pd.to_numeric(want["k"]).astype(int),
                                   want["algorithm"].astype(str))):
-        consts = proven_constants(alg, k)
+        consts = measured_constants(alg, k)
         if consts is None:
             continue
         mine = s[(s["trace_family"] == fam) & (s["k"] == k) & (s["algorithm"] == alg)]
         vals = {}
         for name in MEASURED:
-            v = mine.loc[mine["constant"] == name, "slope"].to_numpy(dtype=float)
-            vals[name] = (v.max() if len(v) else np.nan, np.quantile(v, 0.9) if len(v) else np.nan, len(v))
+            pts = mine[mine["constant"] == name]
+            v = pts["slope"].to_numpy(dtype=float)
+            vals[name] = (v.max() if len(v) else np.nan, np.quantile(v, 0.9) if len(v) else np.nan, len(v),
+                          *_pooled_slope(pts))
         rows.append((fam, int(k), alg, consts[0], vals["beta"][0], vals["gamma"][0], consts[1], consts[2],
-                     vals["beta"][1], vals["gamma"][1], vals["beta"][2], vals["gamma"][2]))
+                     vals["beta"][1], vals["gamma"][1], vals["beta"][2], vals["gamma"][2], *vals["beta"][3:],
+                     *vals["gamma"][3:]))
     out = pd.DataFrame(rows, columns=COLUMNS)
     out = out.astype({"k": "int64", "beta_points": "int64", "gamma_points": "int64"})
-    for col in COLUMNS[3:10]:
+    for col in COLUMNS[3:10] + COLUMNS[12:]:
         out[col] = out[col].astype(float)
     rank = {a: i for i, a in enumerate(display_order(out["algorithm"]))}
     out["_r"] = out["algorithm"].map(rank)
     out = out.sort_values(["trace_family", "k", "_r"], kind="mergesort").drop(columns="_r")
     return out.reset_index(drop=True)
+
+
+def _pooled_slope(points):
+    """``(slope, low, high)``: Σ(faults − α·OPT)/Ση over ``points`` (rows of
+    :func:`slopes`) with a 95 % jackknife-t interval over their instances."""
+    if len(points) == 0:
+        return np.nan, np.nan, np.nan
+    extra = (points["faults"] - points["alpha"] * points["opt"]).groupby(points["instance"]).sum()
+    eta = points["eta"].groupby(points["instance"]).sum()
+    return jackknife_ratio_interval(extra.to_numpy(), eta.reindex(extra.index).to_numpy())
 
 
 def write_empirical_constants(runs, path):
@@ -152,5 +201,5 @@ def write_empirical_constants(runs, path):
     return table
 
 
-__all__ = ["COLUMNS", "MEASURED", "proven_constants", "slopes", "empirical_constants",
-           "write_empirical_constants"]
+__all__ = ["COLUMNS", "MEASURED", "REFERENCE_ALPHA", "proven_constants", "measured_constants", "slopes",
+           "empirical_constants", "write_empirical_constants"]

@@ -165,9 +165,10 @@ def run_grid(family, traces, truth, k, algorithms, error_model, rate, replicates
             for alg in parsed:
                 bits, eta0, eta1 = predicted.get(alg.prediction, (zeros, None, None))
                 seed = derive_seed(master_seed, "alg", family, instance, k, rep, alg.id)
-                faults = run_parsed(alg, pages, bits, as_cache_size(k, n_pages), n_pages, seed,
-                                    as_budget(budget, n), switch_factor)
-                bound = upper_bound(alg.id, k, opt, eta0 or 0, eta1 or 0, n_phases, budget)
+                run_k, run_budget = as_cache_size(k, n_pages), as_budget(budget, n)
+                faults = run_parsed(alg, pages, bits, run_k, n_pages, seed, run_budget, switch_factor)
+                # the bound at the k and budget the run used (capped: contract Appendix A)
+                bound = upper_bound(alg.id, run_k, opt, eta0 or 0, eta1 or 0, n_phases, run_budget)
                 rows.append((family, instance, n, n_pages, k, alg.id, alg.prediction,
                              error_model, rate, rep, faults, opt, eta0, eta1,
                              faults / opt if opt else np.nan, bound))

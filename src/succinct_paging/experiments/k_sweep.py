@@ -18,10 +18,23 @@ Families (the number of pages N is derived from k):
     perfect bits tends to 2 − 1/k → 2, its proven α (LFD on a cycle of N
     pages faults on a fraction (N − k)/(N − 1) of the requests). Deterministic: one
     instance.
+``hot_set``
+    Robustness under stress (issue 20): rounds of a hot set of k − 1 pages
+    requested :data:`HOT_REPEAT` times in cyclic order, then one page of a
+    cold pool of k + 1 pages (taken cyclically; N = 2k). LRU and marking
+    keep the hot set and fault once per round, as OPT does (each round is
+    one k-phase). With every bit flipped (``flip`` at rate 1: hot pages say
+    "evict me", cold pages "keep me") ``followbits`` and ``mark0`` evict hot
+    pages and fault on nearly every request from k = 3 on (≥ 3× LRU; at
+    k = 2 the hot set is one page and they pay 2× LRU), so
+    ``followbits_robust``'s phase budget and the combiners must act.
+    Deterministic: one instance.
 
 Length: an instance has P = max(``phases``, ``phases_per_k`` × k) k-phases
 (in expectation on ``uniform``): P·k requests on ``loop`` and ``loop_2k``,
-⌈P·(k+1)·H_k⌉ on ``uniform`` (a k-phase of uniform requests over k + 1
+⌈P·(k+1)·H_k⌉ on ``uniform``; ``hot_set`` has ``phases`` rounds of
+HOT_REPEAT·(k − 1) + 1 requests (one k-phase each; its claims are ratios
+of several × LRU, which the k cold faults do not blur) (a k-phase of uniform requests over k + 1
 pages lasts (k+1)·H_k requests in expectation: coupon collecting). P must
 grow with k because the k cold faults count (contract §1): on ``loop`` with
 all bits 0, cost/OPT = n/(k + ⌈(n−k)/k⌉) ≈ k·P/(k + P), which is within 3 %
@@ -56,10 +69,29 @@ from succinct_paging.truth import setup_instance
 from succinct_paging.validate import as_budget
 
 #: Families of the sweep and the number of pages N of each at cache size k.
-FAMILIES = {"loop": lambda k: k + 1, "uniform": lambda k: k + 1, "loop_2k": lambda k: 2 * k}
+FAMILIES = {"loop": lambda k: k + 1, "uniform": lambda k: k + 1, "loop_2k": lambda k: 2 * k,
+            "hot_set": lambda k: 2 * k}
 
 #: Families whose trace does not depend on a seed (one instance).
-DETERMINISTIC = ("loop", "loop_2k")
+DETERMINISTIC = ("loop", "loop_2k", "hot_set")
+
+#: Passes over the hot set per round of ``hot_set``.
+HOT_REPEAT = 4
+
+
+def hot_set(rounds, k):
+    """The ``hot_set`` trace (module docstring): ``rounds`` rounds of the
+    hot pages 0 … k−2 requested HOT_REPEAT times in order, then cold page
+    k − 1 + (round mod (k + 1)). O(rounds·k)."""
+    k = int(k)
+    hot = np.tile(np.arange(k - 1, dtype=np.int64), HOT_REPEAT)
+    rounds = int(rounds)
+    out = np.empty(rounds * (hot.shape[0] + 1), dtype=np.int64)
+    step = hot.shape[0] + 1
+    for r in range(rounds):
+        out[r * step:r * step + hot.shape[0]] = hot
+        out[r * step + hot.shape[0]] = k - 1 + r % (k + 1)
+    return out
 
 
 def n_pages(family, k):
@@ -72,10 +104,13 @@ def n_pages(family, k):
 def length(family, k, phases, phases_per_k=0):
     """Requests per instance of ``family`` at cache size ``k`` (module
     docstring): P·k, or ⌈P·(k+1)·H_k⌉ on ``uniform``, with
-    P = max(phases, phases_per_k·k)."""
+    P = max(phases, phases_per_k·k); phases·(HOT_REPEAT·(k−1) + 1) on
+    ``hot_set``."""
     n_pages(family, k)
     k = int(k)
     p = max(int(phases), int(phases_per_k) * k)
+    if family == "hot_set":
+        return int(phases) * (HOT_REPEAT * (k - 1) + 1)
     return int(np.ceil(p * (k + 1) * harmonic(k))) if family == "uniform" else p * k
 
 
@@ -86,6 +121,8 @@ def make_instances(family, k, phases, instances, master_seed, phases_per_k=0):
     families, ``instances`` seeded ones for ``uniform``. O(length) each."""
     n = length(family, k, phases, phases_per_k)
     N = n_pages(family, k)
+    if family == "hot_set":
+        return [(f"{family}-k{k}", hot_set(n // (HOT_REPEAT * (int(k) - 1) + 1), k))]
     if family in DETERMINISTIC:
         return [(f"{family}-k{k}", loop(n, N))]
     return [(f"{family}-k{k}-{i}", uniform(n, N, derive_seed(master_seed, "k_sweep", "trace", family, k, i)))
@@ -135,7 +172,7 @@ def run_job(family, k, section, master_seed, budget_factor=2, switch_factor=2.0,
             faults = run_parsed(alg, inst.pages, bits, inst.k, N,
                                 derive_seed(master_seed, "k_sweep", "alg", family, name, k, seed, alg.id),
                                 run_budget, float(switch_factor))
-            bound = upper_bound(alg.id, k, inst.opt, eta0 or 0, eta1 or 0, inst.n_phases, budget)
+            bound = upper_bound(alg.id, inst.k, inst.opt, eta0 or 0, eta1 or 0, inst.n_phases, run_budget)
             rows.append((family, name, n, N, k, alg.id, alg.prediction, model, rate, seed, faults, inst.opt,
                          eta0, eta1, faults / inst.opt, bound))
 
@@ -200,3 +237,71 @@ def mark_predict_robustness(df):
 def harmonic_numbers(ks):
     """H_k for each k (contract §3 notation)."""
     return np.array([harmonic(int(k)) for k in ks])
+
+
+def instance_intervals(df):
+    """:func:`pooled` with ``ratio_low``, ``ratio_high``: a 95 % jackknife-t
+    interval of Σfaults/ΣOPT over the instances of each (family, k,
+    algorithm, error model, rate) (issue 20; NaN from one instance, as on
+    the deterministic families). O(R log R)."""
+    from succinct_paging.experiments.intervals import jackknife_ratio_interval
+
+    keys = ["trace_family", "k", "algorithm", "error_model", "rate"]
+    out = pooled(df)
+    rate = pd.to_numeric(df["rate"], errors="coerce").fillna(-1.0)  # NaN rates (no bits) as one key
+    per = df.assign(rate=rate).groupby(keys + ["instance"], sort=True)[["faults", "opt"]].sum().reset_index()
+    lows, highs = {}, {}
+    for key, part in per.groupby(keys, sort=True):
+        _, lows[key], highs[key] = jackknife_ratio_interval(part["faults"], part["opt"])
+    idx = list(zip(*(out[c] for c in keys[:-1]), pd.to_numeric(out["rate"], errors="coerce").fillna(-1.0)))
+    out["ratio_low"] = [lows.get(i, np.nan) for i in idx]
+    out["ratio_high"] = [highs.get(i, np.nan) for i in idx]
+    return out
+
+
+def fit_log_affine(ks, ratios):
+    """Least-squares ``(a, b, residuals)`` of ratio ≈ a + b·ln k; residuals
+    are relative, (ratio − fit)/fit, in the order of the points. NaNs
+    without two distinct k."""
+    x = np.log(np.asarray(ks, dtype=float))
+    y = np.asarray(ratios, dtype=float)
+    ok = np.isfinite(y)
+    if len(np.unique(x[ok])) < 2:
+        return float("nan"), float("nan"), np.full(len(y), np.nan)
+    b, a = np.polyfit(x[ok], y[ok], 1)
+    fit = a + b * x
+    return float(a), float(b), (y - fit) / fit
+
+
+def mark_predict_sides(df):
+    """MARK&PREDICT per k (issue 20 item 4), three frames:
+
+    - ``worst``: its largest pooled ratio over the families and the rate-1
+      settings, with the fit a + b·ln k (columns ``fit``, ``residual``);
+    - ``soon``: its largest pooled ratio under the adversarial ``soon``
+      bits, with ``two_h_k_minus`` = 2H_k − ratio;
+    - ``alpha2``: per family, Σ(faults − 2·OPT)/Ση0 over its ``false_keep``
+      rows (its α is 2), with a jackknife-t interval over instances.
+
+    Returns ``(worst, soon, alpha2, (a, b))``."""
+    from succinct_paging.experiments.intervals import jackknife_ratio_interval
+
+    pool = pooled(df)
+    mp = pool[pool["algorithm"] == "mark_predict"]
+    rate1 = mp[np.isclose(mp["rate"].astype(float), 1.0) & (mp["error_model"] != SOON)]
+    worst = rate1.sort_values("ratio").groupby("k").tail(1).sort_values("k").reset_index(drop=True)
+    a, b, res = fit_log_affine(worst["k"], worst["ratio"])
+    worst = worst.assign(fit=a + b * np.log(worst["k"].astype(float)), residual=res)
+    soon = mp[mp["error_model"] == SOON].sort_values("ratio").groupby("k").tail(1).sort_values("k")
+    soon = soon.assign(two_h_k_minus=2 * harmonic_numbers(soon["k"]) - soon["ratio"]).reset_index(drop=True)
+    keep = df[(df["algorithm"] == "mark_predict") & (df["error_model"] == "false_keep")]
+    rows = []
+    for (fam, k), part in keep.groupby(["trace_family", "k"], sort=True):
+        per = part.groupby("instance")[["faults", "opt", "eta0"]].sum()
+        per = per.assign(extra=per["faults"] - 2 * per["opt"])
+        if per["eta0"].sum() <= 0:
+            continue
+        est, lo, hi = jackknife_ratio_interval(per["extra"].astype(float), per["eta0"].astype(float))
+        rows.append((fam, int(k), est, lo, hi, len(per)))
+    alpha2 = pd.DataFrame(rows, columns=["trace_family", "k", "slope", "slope_low", "slope_high", "instances"])
+    return worst, soon, alpha2, (a, b)

@@ -6,7 +6,12 @@ dominated by instances with a tiny OPT (some BrightKite users have OPT of a
 few faults). The per-instance spread is reported separately as quantiles,
 and the uncertainty of the pooled ratio as a 95 % bootstrap interval that
 resamples instances (contract §9): an instance's rows (its seeds) are drawn
-together, and a family with one instance gets no interval.
+together, and a family with one instance gets no interval. Below
+:data:`JACKKNIFE_BELOW` instances the bootstrap has too few distinct
+resamples (at most 35 from 4 instances) and its percentile interval is too
+narrow, so a jackknife-t interval over the instances is used instead
+(issue 20; :mod:`succinct_paging.experiments.intervals`); ``ci_method`` says
+which.
 
 Pure pandas; no simulation and no plotting here.
 """
@@ -16,6 +21,7 @@ import pandas as pd
 
 from succinct_paging.algorithms import display_order
 from succinct_paging.errors import ERROR_MODELS
+from succinct_paging.experiments.intervals import jackknife_ratio_interval
 from succinct_paging.seeds import derive_seed
 from succinct_paging.store import atomic_path
 
@@ -40,7 +46,12 @@ SUMMARY_COLUMNS = KEYS + [
     "bound_ratio",
     "eta0_mean",
     "eta1_mean",
+    "ci_method",
 ]
+
+#: Families with fewer instances than this get a jackknife-t interval
+#: instead of the instance bootstrap.
+JACKKNIFE_BELOW = 10
 
 _REQUIRED = KEYS + ["instance", "seed", "faults", "opt", "eta0", "eta1", "bound"]
 
@@ -132,17 +143,36 @@ def _instance_matrix(df, value_cols):
     return groups, instances, mats
 
 
+def _jackknife_rows(faults, opt):
+    """Jackknife-t ``(low, high)`` per row of ``(G, m)`` instance sums,
+    leaving out the instances a row lacks (both sums 0)."""
+    low = np.full(faults.shape[0], np.nan)
+    high = low.copy()
+    for i in range(faults.shape[0]):
+        has = (faults[i] != 0) | (opt[i] != 0)
+        _, low[i], high[i] = jackknife_ratio_interval(faults[i, has], opt[i, has])
+    return low, high
+
+
 def _bootstrap_columns(df, master_seed, n_boot):
-    """``ci_low``, ``ci_high`` per group ``_g`` (Series), instance-resampled
-    per (trace_family, k) with :func:`instance_weights`."""
+    """``ci_low``, ``ci_high``, ``ci_method`` per group ``_g`` (Series):
+    instance-resampled per (trace_family, k) with :func:`instance_weights`,
+    or a jackknife-t interval when the family has fewer than
+    :data:`JACKKNIFE_BELOW` instances; no interval from one instance."""
     low = pd.Series(np.nan, index=np.unique(df["_g"]), dtype=float)
     high = low.copy()
+    method = pd.Series("", index=low.index, dtype=object)
     for (fam, k), part in df.groupby(["trace_family", "k"], sort=True):
         groups, instances, mats = _instance_matrix(part, ["faults", "opt"])
-        # Rows of a group that lacks an instance get zero weight there: fine
-        # for a pooled ratio (that instance contributes nothing).
-        w = instance_weights(master_seed, fam, k, len(instances), n_boot)
-        lo, hi = bootstrap_ratio_interval(mats["faults"], mats["opt"], w)
+        if len(instances) < JACKKNIFE_BELOW:
+            lo, hi = _jackknife_rows(mats["faults"], mats["opt"])
+            kind = "jackknife-t"
+        else:
+            # Rows of a group that lacks an instance get zero weight there: fine
+            # for a pooled ratio (that instance contributes nothing).
+            w = instance_weights(master_seed, fam, k, len(instances), n_boot)
+            lo, hi = bootstrap_ratio_interval(mats["faults"], mats["opt"], w)
+            kind = "bootstrap"
         # A group with one instance of its own gets no interval, even if the
         # family has more instances elsewhere.
         n_own = part.groupby("_g")["instance"].nunique().reindex(groups).to_numpy()
@@ -150,7 +180,22 @@ def _bootstrap_columns(df, master_seed, n_boot):
         hi[n_own < 2] = np.nan
         low[groups] = lo
         high[groups] = hi
-    return low, high
+        method[groups] = np.where(np.isfinite(lo), kind, "")
+    return low, high, method
+
+
+def instance_intervals(df, keys, family, k, master_seed=0, n_boot=N_BOOT):
+    """95 % intervals over instances of Σfaults/ΣOPT per group of ``keys``
+    of one family and k (rows of ``df`` with ``instance``, ``faults``,
+    ``opt``): the instance bootstrap of :func:`family_ratios` (same seeded
+    resamples) from :data:`JACKKNIFE_BELOW` instances on, jackknife-t below,
+    none for one instance. Returns ``(low, high, method)`` Series indexed by
+    the group keys (a MultiIndex for several keys)."""
+    part = df.assign(_g=df.groupby(keys, sort=True).ngroup())
+    index = df.groupby(keys, sort=True).size().index
+    low, high, method = _bootstrap_columns(part.assign(trace_family=str(family), k=int(k)), master_seed, n_boot)
+    return (pd.Series(low.to_numpy(), index=index), pd.Series(high.to_numpy(), index=index),
+            pd.Series(method.to_numpy(), index=index))
 
 
 def family_ratios(runs, master_seed=0, n_boot=N_BOOT):
@@ -179,7 +224,10 @@ def family_ratios(runs, master_seed=0, n_boot=N_BOOT):
         - ``ci_low`` / ``ci_high``: 95 % percentile bootstrap interval of
           ``ratio`` from ``n_boot`` resamples of the instances, each with all
           its seeds (contract §9; :func:`instance_weights`, seeded from
-          ``master_seed``, family and k); NaN for a single instance.
+          ``master_seed``, family and k); a jackknife-t interval when the
+          family has fewer than :data:`JACKKNIFE_BELOW` instances; NaN for a
+          single instance. ``ci_method``: ``bootstrap``, ``jackknife-t`` or
+          empty (no interval).
         - ``ratio_seed_min`` / ``ratio_seed_max``: pool over instances for
           each seed separately, then the min / max over seeds.
         - ``ratio_q25`` / ``ratio_median`` / ``ratio_q75``: quantiles (linear
@@ -224,9 +272,10 @@ def family_ratios(runs, master_seed=0, n_boot=N_BOOT):
     out["faults"] = sums["faults"]
     out["opt"] = sums["opt"]
     out["ratio"] = _pooled(sums["faults"].to_numpy(), sums["opt"].to_numpy())
-    ci_low, ci_high = _bootstrap_columns(df, master_seed, n_boot)
+    ci_low, ci_high, ci_method = _bootstrap_columns(df, master_seed, n_boot)
     out["ci_low"] = ci_low
     out["ci_high"] = ci_high
+    out["ci_method"] = ci_method
 
     per_seed = df.groupby(["_g", "seed"], sort=True, dropna=False)[["faults", "opt"]].sum()
     per_seed["r"] = _pooled(per_seed["faults"].to_numpy(), per_seed["opt"].to_numpy())
@@ -288,8 +337,10 @@ def read_summary(csv_path):
     df["k"] = df["k"].astype("int64")
     for col in ("faults", "opt"):
         df[col] = df[col].astype("Int64")
-    for col in SUMMARY_COLUMNS[len(KEYS) + 5 :] + ["rate"]:
+    for col in [c for c in SUMMARY_COLUMNS[len(KEYS) + 5 :] if c != "ci_method"] + ["rate"]:
         df[col] = df[col].astype(float)
+    if "ci_method" in df.columns:
+        df["ci_method"] = df["ci_method"].fillna("").astype(str)
     return df
 
 
@@ -550,8 +601,11 @@ def latex_table(summary, family, k, error_model=None):
     if base_lines:
         caption += "; below the rule, the algorithms without predictions"
     if any_ci:
-        caption += (r"; in small type, the 95\,\% bootstrap interval of the pooled ratio"
-                    r" (instances resampled, each with all its seeds)")
+        methods = set(sub["ci_method"].astype(str)) - {"", "nan"} if "ci_method" in sub.columns else {"bootstrap"}
+        what = {frozenset({"bootstrap"}): "bootstrap interval (whole instances resampled)",
+                frozenset({"jackknife-t"}): "jackknife-t interval over instances (fewer than 10 instances)"}.get(
+            frozenset(methods), "interval over instances (bootstrap; jackknife-t below 10 instances)")
+        caption += rf"; in small type, the 95\,\% {what} of the pooled ratio"
     caption += "."
     header = (r"algorithm & " + " & ".join(f"{r:g}" for r in rates) + r" \\") if rates else r"algorithm & ratio \\"
     out = [

@@ -1,6 +1,8 @@
 """The figure of the next-arrival experiment (contract §7): ratio vs the noise
 σ of the predicted arrivals, for full-prediction and one-bit algorithms."""
 
+import math
+
 import matplotlib
 import numpy as np
 
@@ -13,15 +15,27 @@ _KIND_LABEL = {"arrivals": "next-arrival predictions", "discard": "discard bits 
                "phase": "phase bits (predicted arrival beyond next phase)"}
 
 
-def plot_arrivals_vs_sigma(df, family, k, out_stem, layout=None):
+#: From this σ on the lognormal noise saturates (see :func:`saturated_share`).
+SATURATED_SIGMA = 50.0
+
+
+def saturated_share(sigma, scale=1e5):
+    """Share of draws Z ~ N(0, 1) with e^(σZ) outside [1/scale, scale]:
+    P(|Z| > ln(scale)/σ) = erfc(ln(scale)/(σ·√2)). At σ = 50 about 0.82."""
+    return math.erfc(math.log(scale) / (float(sigma) * math.sqrt(2.0)))
+
+
+def plot_arrivals_vs_sigma(df, family, k, out_stem, layout=None, master_seed=0):
     """Ratio vs σ of full-prediction and one-bit algorithms together (left;
-    pooled over instances and seeds, band = min..max over seeds, baselines
-    as horizontal lines) and the realised error rates of the bits made from
+    pooled over instances and seeds, band = the 95 % interval over instances
+    of the summary table: instance bootstrap seeded from ``master_seed``, or
+    jackknife-t below 10 instances, none for one instance; baselines as
+    horizontal lines) and the realised error rates of the bits made from
     the same predictions (right). Writes PDF and PNG; returns the paths."""
     spec = layout_spec(layout)
     width = spec["width"]
     d = df[(df["trace_family"].astype(str) == str(family)) & (df["k"] == int(k))]
-    stats = pooled(d)
+    stats = pooled(d, master_seed)
     sigmas = sorted(s for s in stats["sigma"].dropna().unique())
     x_of = {s: i for i, s in enumerate(sigmas)}
     with matplotlib.rc_context(rc(spec)):
@@ -37,7 +51,8 @@ def plot_arrivals_vs_sigma(df, family, k, out_stem, layout=None):
             kind = rows["prediction"].iloc[0]
             c, marker, _ = algorithm_style(alg)
             ax.plot(xs, rows["ratio"], ls=_KIND_STYLE.get(kind, "-"), color=c, marker=marker, label=alg)
-            ax.fill_between(xs, rows["ratio_seed_min"], rows["ratio_seed_max"], color=c, alpha=0.15, lw=0)
+            if np.isfinite(rows["ci_low"].to_numpy(dtype=float)).any():
+                ax.fill_between(xs, rows["ci_low"], rows["ci_high"], color=c, alpha=0.15, lw=0)
             ratios += list(rows["ratio"].dropna())
         for alg, rows in stats[stats["sigma"].isna()].groupby("algorithm", sort=False):
             r = float(rows["ratio"].iloc[0])
@@ -49,7 +64,14 @@ def plot_arrivals_vs_sigma(df, family, k, out_stem, layout=None):
             ax.set_yscale("log")
         ax.set_xticks(range(len(sigmas)), [f"{s:g}" for s in sigmas])
         ax.set_xlabel("σ  (predicted arrival = next + lognormal(0, σ))")
-        ax.set_ylabel("Σ faults / Σ OPT (band: min–max over seeds)")
+        if sigmas and max(sigmas) >= SATURATED_SIGMA:
+            ax.text(0.99, 0.02, f"σ ≥ {SATURATED_SIGMA:g}: the noise e^(σZ) saturates (below 1e-5 or above 1e5\n"
+                    f"for {100 * saturated_share(SATURATED_SIGMA):.0f} % of draws or more): each prediction is"
+                    " exact or 'never'", transform=ax.transAxes, ha="right", va="bottom",
+                    fontsize=spec["small"] - 1)
+        methods = sorted(set(stats["ci_method"]) - {""})
+        band = {"bootstrap": "95 % instance bootstrap", "jackknife-t": "95 % jackknife-t over instances"}
+        ax.set_ylabel("Σ faults / Σ OPT" + (f" (band: {', '.join(band[m] for m in methods)})" if methods else ""))
         fig.legend(*ax.get_legend_handles_labels(), ncols=4, frameon=False, loc="outside lower center")
         for kind in ("discard", "phase"):
             rows = stats[(stats["prediction"] == kind) & stats["sigma"].notna()]

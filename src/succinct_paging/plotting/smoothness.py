@@ -14,7 +14,10 @@ seeds (its bound holds in expectation): exactly the points over which
 maximum. The bound lines are drawn on top of the points, thin, and a point on
 its line (the bound met exactly) gets a black ring. The y range fits the
 points (one convention for every family); a bound line that leaves the
-panel is still named, with its slope, in the legend.
+panel is still named, with its slope, in the legend. Algorithms reading
+discard bits and those reading phase bits (``mark_predict``) are drawn in
+separate rows: their η count different bits (on BrightKite η0/OPT of phase
+bits reaches 117 and would squeeze every discard-bit point into x < 2).
 """
 
 import math
@@ -23,6 +26,7 @@ import matplotlib
 import numpy as np
 from matplotlib.lines import Line2D
 
+from succinct_paging.algorithms import parse_algorithm
 from succinct_paging.experiments.constants import proven_constants, slopes
 from succinct_paging.plotting.style import (
     ERROR_MODEL_COLOURS,
@@ -55,6 +59,14 @@ def smoothness_points(runs, family, k):
     return pts
 
 
+def seen_label(alg, sym, slope, worst):
+    """Legend text of one algorithm: its proven slope and the largest slope
+    seen; a negative largest slope (cost below α·OPT on every point, as for
+    mark_predict whose α is 2) is said in words."""
+    text = f"{alg}: {sym} = {slope:.3g}, largest seen {worst:.3g}"
+    return text + (" (< 0: cost below α·OPT)" if worst < 0 else "")
+
+
 def plot_smoothness(runs, family, k, out_stem, layout=None):
     """Write ``out_stem.pdf`` and ``.png``: two panels (``false_keep``: x =
     η0/OPT; ``false_discard``: x = η1/OPT; side by side, stacked in the
@@ -66,19 +78,27 @@ def plot_smoothness(runs, family, k, out_stem, layout=None):
     narrow = spec["name"] == "one_column"
     pts = smoothness_points(runs, family, k)
     algs = algorithm_order(pts["algorithm"].unique()) if len(pts) else []
+    kind_of = {a: parse_algorithm(a).prediction for a in algs}
+    kinds = [kd for kd in ("discard", "phase") if kd in kind_of.values()] or ["discard"]
     n_leg = len(algs) * 2 + 2
-    leg_cols = 1 if narrow else 3
+    leg_cols = 1 if narrow else 2
     legend_in = math.ceil(n_leg / leg_cols) * spec["small"] * 1.45 / 72.0
-    height = (2 * 1.9 + 0.2 if narrow else 2.4) + 0.7 + legend_in
+    rows = len(kinds)
+    height = (2 * rows * 1.9 + 0.2 if narrow else 2.4 * rows) + 0.7 + legend_in
     lw, ms = spec["line"], spec["marker"]
     with matplotlib.rc_context(rc(spec)):
         fig = new_figure(spec["width"], height)
-        axes = fig.subplots(2, 1, squeeze=False)[:, 0] if narrow else fig.subplots(1, 2, squeeze=False)[0]
+        axes = (fig.subplots(2 * rows, 1, squeeze=False)[:, 0] if narrow
+                else fig.subplots(rows, 2, squeeze=False).ravel())
         handles = []
-        for ax, (const, model, eta_name, sym) in zip(axes, PANELS):
-            p = pts[pts["constant"] == const]
-            ax.set_title(f"error model {model}: only {eta_name} grows", color=ERROR_MODEL_COLOURS[model])
-            ax.set_xlabel(f"{eta_name} / OPT (wrong {'keep' if const == 'beta' else 'discard'} bits per OPT fault)")
+        for ax, (kind, (const, model, eta_name, sym)) in zip(axes, [(kd, p) for kd in kinds for p in PANELS]):
+            mine = [a for a in algs if kind_of[a] == kind]
+            p = pts[(pts["constant"] == const) & pts["algorithm"].isin(mine)]
+            prefix = f"{kind} bits, " if len(kinds) > 1 else ""
+            ax.set_title(f"{prefix}{model}: only {eta_name} grows", color=ERROR_MODEL_COLOURS[model])
+            ax.set_xlabel(f"{eta_name} / OPT (wrong {kind} {'keep' if const == 'beta' else 'discard'} bits"
+                          " per OPT fault)" if kind == "phase" else
+                          f"{eta_name} / OPT (wrong {'keep' if const == 'beta' else 'discard'} bits per OPT fault)")
             ax.set_ylabel("(cost − α·OPT) / OPT")
             ax.grid(True, color="#dddddd", linewidth=0.5)
             ax.set_axisbelow(True)
@@ -90,7 +110,7 @@ def plot_smoothness(runs, family, k, out_stem, layout=None):
             ylo = min(0.0, float(p["y"].min()))
             yhi = max(float(p["y"].max()), 0.0)
             span = max(yhi - ylo, 1e-9)
-            for alg in algs:
+            for alg in mine:
                 a = p[p["algorithm"] == alg]
                 if len(a) == 0:
                     continue
@@ -106,13 +126,12 @@ def plot_smoothness(runs, family, k, out_stem, layout=None):
                                edgecolors="black", linewidths=0.6, zorder=4)
                 worst = float(a["slope"].max())
                 handles.append(Line2D([], [], color=c, marker=mk, markerfacecolor="none", linestyle=(0, (4, 2)),
-                                      linewidth=0.7 * lw,
-                                      label=f"{alg}: {sym} = {slope:.3g} (max seen {worst:.3g})"))
+                                      linewidth=0.7 * lw, label=seen_label(alg, sym, slope, worst)))
             ax.set_xlim(0.0, xmax)
             ax.set_ylim(ylo - 0.04 * span, yhi + 0.08 * span)
         handles += [
             Line2D([], [], color="#555555", linestyle=(0, (4, 2)), linewidth=0.7 * lw,
-                   label="proven slope (β top, γ bottom)" if narrow else "proven slope (β left, γ right)"),
+                   label="proven slope (β, then γ panel)" if narrow else "proven slope (β left, γ right)"),
             Line2D([], [], color="black", marker="o", markerfacecolor="none", linestyle="none",
                    markersize=1.9 * ms, label="point on its bound line"),
         ]
@@ -126,4 +145,4 @@ def plot_smoothness(runs, family, k, out_stem, layout=None):
     return save_figure(fig, out_stem, spec)
 
 
-__all__ = ["PANELS", "smoothness_points", "plot_smoothness"]
+__all__ = ["PANELS", "smoothness_points", "seen_label", "plot_smoothness"]
