@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from typing import Callable
 
 from succinct_paging.bounds import constants_bound, harmonic, robust_phase_bound
-from succinct_paging.validate import MAX_K, as_cache_size, as_positive_int
+from succinct_paging.validate import MAX_K, as_cache_size, as_int
 
 #: Kinds of predictions: none, one bit per request (discard, phase), or a
 #: predicted next-arrival time per request (arrivals, contract §7).
@@ -276,7 +276,7 @@ def upper_bound(algorithm, k, opt, eta0=0, eta1=0, n_phases=0, budget=None):
     opt, eta0, eta1, n_phases = (_count(v, name) for v, name in
                                  ((opt, "opt"), (eta0, "eta0"), (eta1, "eta1"), (n_phases, "n_phases")))
     if budget is not None:
-        budget = as_positive_int(budget, "budget")
+        budget = as_int(budget, "budget")
     if len(parsed.parts) > 1:
         return math.nan
     entry = REGISTRY[parsed.id]

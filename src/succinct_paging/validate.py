@@ -65,13 +65,6 @@ def as_bits(bits, n=None, name="bits"):
     return np.ascontiguousarray(arr, dtype=np.uint8)
 
 
-def as_positive_int(value, name):
-    """``value`` as a Python int >= 1 (bools and floats rejected)."""
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < 1:
-        raise ValueError(f"{name} must be an integer >= 1, got {value!r}")
-    return int(value)
-
-
 def as_cache_size(k, n_pages, name="k"):
     """``k`` as a Python int in ``[1, MAX_K]``, capped at ``max(n_pages, 1)``.
 
@@ -81,24 +74,19 @@ def as_cache_size(k, n_pages, name="k"):
     memory and store sizes in fixed-width integers, away from huge k (a k of
     2**62 used to crash the interpreter).
     """
-    k = as_positive_int(k, name)
-    if k > MAX_K:
-        raise ValueError(f"{name} must be an integer in [1, {MAX_K}], got {k!r}")
-    return min(k, max(int(n_pages), 1))
+    return min(as_int(k, name, 1, MAX_K), max(int(n_pages), 1))
 
 
 def as_budget(budget, n, name="budget"):
     """A fault budget as a Python int >= 1, capped at ``max(n, 1)``: a phase
     of a trace of ``n`` requests has at most ``n`` faults, so larger budgets
     never trigger and change nothing."""
-    return min(as_positive_int(budget, name), max(int(n), 1))
+    return min(as_int(budget, name), max(int(n), 1))
 
 
 def as_seed(seed, name="seed"):
     """``seed`` as a Python int in ``[0, MAX_SEED]`` (``MAX_SEED = 2**63 - 1``)."""
-    if isinstance(seed, bool) or not isinstance(seed, numbers.Integral) or not 0 <= seed <= MAX_SEED:
-        raise ValueError(f"{name} must be an integer in [0, 2**63 - 1], got {seed!r}")
-    return int(seed)
+    return as_int(seed, name, 0, MAX_SEED)
 
 
 def as_rate(rate, name="rate"):
@@ -136,12 +124,16 @@ def as_sigma(sigma, name="sigma"):
     return float(sigma)
 
 
-def as_int(name, value, minimum=1):
-    """``value`` as a Python int >= ``minimum`` (bools and floats rejected)."""
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
-        raise ValueError(f"{name} must be an integer, got {value!r}")
-    if value < minimum:
-        raise ValueError(f"{name} must be >= {minimum}, got {value}")
+def as_int(value, name, minimum=1, maximum=None):
+    """``value`` as a Python int in ``[minimum, maximum]`` (no maximum if
+    None); bools, floats and strings are rejected. The one integer check of
+    the package: ValueError ``"<name> must be an integer >= <minimum>, got
+    <value!r>"`` (or ``in [<minimum>, <maximum>]``)."""
+    if (isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < minimum
+            or (maximum is not None and value > maximum)):
+        top = "2**63 - 1" if maximum == MAX_SEED else maximum
+        allowed = f"in [{minimum}, {top}]" if maximum is not None else f">= {minimum}"
+        raise ValueError(f"{name} must be an integer {allowed}, got {value!r}")
     return int(value)
 
 
@@ -153,3 +145,62 @@ def as_real(name, value, low, high=math.inf):
         bounds = f"in [{low}, {high}]" if high < math.inf else f">= {low} and finite"
         raise ValueError(f"{name} must be {bounds}, got {value}")
     return float(value)
+
+
+# ------------------------------------------------------ trace file options
+
+#: Formats of a trace file (contract §5; succinct_paging.traces.formats).
+FILES_FORMATS = ("txt", "csv", "oracleGeneral")
+
+#: Largest ``limit`` (requests read from one file): the kernels keep per-page
+#: state in int32, so a trace must stay below 2**31 - 64 requests.
+MAX_LIMIT = 2_000_000_000
+
+#: The one table of which reading option each format uses (``format`` and
+#: ``limit`` apply to all).
+FILES_FORMAT_OPTIONS = {
+    "txt": ("header",),
+    "csv": ("column", "delimiter", "header"),
+    "oracleGeneral": (),
+}
+
+
+def files_format_problem(options):
+    """The first problem of a trace file's reading ``options`` (a mapping of
+    the given keys among format, column, delimiter, header, limit), as
+    ``(key, message)``, or None. The one table for the ``files`` family
+    config keys (:mod:`succinct_paging.config`) and the readers' arguments
+    (:func:`succinct_paging.traces.formats.check_options`); callers prefix
+    the config key or the file. O(1)."""
+    fmt = options.get("format", "txt")
+    if fmt not in FILES_FORMATS:
+        return "format", f"format {fmt!r} is not allowed; allowed: {', '.join(FILES_FORMATS)}"
+    limit = options.get("limit")
+    if limit is not None and (isinstance(limit, bool) or not isinstance(limit, numbers.Integral)
+                              or not 1 <= limit <= MAX_LIMIT):
+        return "limit", f"limit {limit!r} is not allowed; allowed: an integer in [1, {MAX_LIMIT}]"
+    for key in ("column", "delimiter", "header"):
+        if key in options and key not in FILES_FORMAT_OPTIONS[fmt]:
+            users = [f for f, keys in FILES_FORMAT_OPTIONS.items() if key in keys]
+            return key, (f"{key} is not used by format {fmt!r}; it applies to format "
+                         f"{' and '.join(map(repr, users))}")
+    column = options.get("column")
+    if fmt == "csv" and column is None:
+        return "column", ("format 'csv' needs column: the header name or the 1-based field number of the page "
+                          "id (command line: --column C)")
+    if column is not None:
+        number = column if isinstance(column, numbers.Integral) and not isinstance(column, bool) else \
+            (int(column) if isinstance(column, str) and column.isdigit() else None)
+        if (not isinstance(column, (str, numbers.Integral)) or isinstance(column, bool) or column == ""
+                or (number is not None and number < 1)):
+            return "column", (f"column {column!r} is not allowed; allowed: a header name or a field number "
+                              ">= 1")
+    delimiter = options.get("delimiter")
+    if delimiter is not None and (not isinstance(delimiter, str) or len(delimiter) != 1 or delimiter in '\r\n"'
+                                  or ord(delimiter) < 32 and delimiter != "\t" or delimiter == "\x7f"):
+        return "delimiter", (f"delimiter {delimiter!r} is not allowed; allowed: one character other than a quote, "
+                             "a line end or a control character, e.g. ',' or a tab")
+    if isinstance(column, str) and not column.isdigit() and options.get("header") is False:
+        return "header", (f"header is false, but column {column!r} is a header name; set header: true or give "
+                          "the 1-based field number")
+    return None

@@ -62,7 +62,7 @@ from succinct_paging.kernels import DROPPED, FAULT
 from succinct_paging.simulation import run_kernel, run_parsed
 from succinct_paging.store import atomic_path
 from succinct_paging.truth import discard_bits
-from succinct_paging.validate import as_positive_int
+from succinct_paging.validate import as_int
 
 FAMILIES = ("lb_keep", "lb_discard", "lb_all_ones")
 
@@ -254,8 +254,8 @@ class Tracker:
             raise ValueError("an adaptive adversary against the offline 'opt' is meaningless")
         if method not in METHODS:
             raise ValueError(f"method must be one of {', '.join(METHODS)}, got {method!r}")
-        self.k = as_positive_int(k, "k")
-        self.budget = 2 * self.k if budget is None else as_positive_int(budget, "budget")
+        self.k = as_int(k, "k")
+        self.budget = 2 * self.k if budget is None else as_int(budget, "budget")
         self.switch_factor = float(switch_factor)
         self.method = "probe" if method == "kernel" and len(self.parsed.parts) > 1 else method
         if method == "step":
@@ -428,10 +428,10 @@ def adversary(family, algorithm, k, rounds, budget=None, switch_factor=2.0, meth
     """
     if family not in _BUILDERS:
         raise ValueError(f"unknown lower-bound family {family!r}; allowed: {', '.join(FAMILIES)}")
-    k = as_positive_int(k, "k")
+    k = as_int(k, "k")
     if k < 2:
         raise ValueError(f"lower-bound families need k >= 2, got {k}")
-    rounds = as_positive_int(rounds, "rounds")
+    rounds = as_int(rounds, "rounds")
     tracker = Tracker(algorithm, k, budget, switch_factor, method)
     _BUILDERS[family](tracker, k, rounds)
     pages = np.asarray(tracker.pages, dtype=np.int64)
