@@ -253,11 +253,16 @@ def style(algorithm):
     return OKABE_ITO["grey"], "h", "-"
 
 
+_MAX_COUNT = 2**63 - 1
+
+
 def _count(value, name):
     """A realised count (OPT, η0, η1, phases), or a mean of counts over
-    seeds, as a finite number >= 0 (ints stay ints)."""
-    if isinstance(value, bool) or not isinstance(value, numbers.Real) or not 0 <= value < math.inf:
-        raise ValueError(f"{name} must be a finite number >= 0, got {value!r}")
+    seeds, as a number in [0, 2**63 - 1] (ints stay ints): no trace holds
+    more requests, and larger values would overflow the bound's arithmetic."""
+    if (isinstance(value, bool) or not isinstance(value, numbers.Real) or isinstance(value, complex)
+            or not 0 <= value <= _MAX_COUNT):
+        raise ValueError(f"{name} must be a number in [0, 2**63 - 1], got {value!r}")
     return int(value) if isinstance(value, numbers.Integral) else float(value)
 
 

@@ -35,7 +35,7 @@ def as_pages(pages):
         raise ValueError(f"pages must be a 1-D array, got shape {arr.shape}")
     if arr.size == 0:
         return arr.astype(np.int64), 0
-    if arr.dtype == np.bool_ or not np.issubdtype(arr.dtype, np.integer):
+    if arr.dtype.kind not in "iu":  # timedelta64 is a numpy integer subtype: not a page id
         raise ValueError(f"pages must have an integer dtype, got {arr.dtype}")
     lo, hi = int(arr.min()), int(arr.max())
     if lo < 0:
@@ -47,17 +47,17 @@ def as_pages(pages):
     return np.ascontiguousarray(arr, dtype=np.int64), hi + 1
 
 
-def as_bits(bits, n=None, name="bits"):
+def as_bits(bits, n=None, name="bits", other="pages"):
     """Return ``bits`` as a contiguous uint8 array of 0/1 values (of length
-    ``n`` unless ``n`` is None)."""
+    ``n``, that of the argument ``other``, unless ``n`` is None)."""
     if bits is None:
         raise ValueError(f"{name} are required for this algorithm")
     arr = np.asarray(bits)
     if arr.ndim != 1:
         raise ValueError(f"{name} must be a 1-D array, got shape {arr.shape}")
     if n is not None and arr.shape[0] != n:
-        raise ValueError(f"{name} has length {arr.shape[0]} but pages has length {n}")
-    if arr.size and not (arr.dtype == np.bool_ or np.issubdtype(arr.dtype, np.integer)):
+        raise ValueError(f"{name} has length {arr.shape[0]} but {other} has length {n}")
+    if arr.size and arr.dtype.kind not in "biu":
         raise ValueError(f"{name} must be 0/1 integers or booleans, got dtype {arr.dtype}")
     if arr.size and (int(arr.min()) < 0 or int(arr.max()) > 1):
         where = int(np.flatnonzero((arr != 0) & (arr != 1))[0])
@@ -107,8 +107,7 @@ def as_predictions(predictions, n=None, name="predictions"):
         raise ValueError(f"{name} must be a 1-D array, got shape {arr.shape}")
     if n is not None and arr.shape[0] != n:
         raise ValueError(f"{name} has length {arr.shape[0]} but pages has length {n}")
-    if arr.size and (arr.dtype == np.bool_ or not (np.issubdtype(arr.dtype, np.integer)
-                                                   or np.issubdtype(arr.dtype, np.floating))):
+    if arr.size and arr.dtype.kind not in "iuf":
         raise ValueError(f"{name} must be real numbers, got dtype {arr.dtype}")
     out = np.ascontiguousarray(arr, dtype=np.float64)
     if out.size and not np.isfinite(out).all():
