@@ -19,6 +19,8 @@ import numpy as np
 import yaml
 
 from succinct_paging.algorithms import ALGORITHMS, REGISTRY, parse_algorithm
+from succinct_paging.bounds import STEPPED
+from succinct_paging.sizing import size_problems
 from succinct_paging.validate import MAX_SEED, files_format_problem
 
 SYNTHETIC_PARAMS = {
@@ -257,6 +259,9 @@ def check_config(config, schema_path, repo_root):
     _check_adversarial(config)
     _check_lower_bounds(config)
     _check_k_sweep(config)
+    for key, problem in size_problems(config):
+        raise ConfigError(f"config key {key}: {problem}. Lower it, or raise machine.memory_gb if the machine "
+                          "running the jobs has more memory")
     return config
 
 
@@ -353,9 +358,9 @@ def _check_lower_bounds(config):
             f"an integer in [1, {search['max_length']}] (or raise max_length)")
     section["algorithms"] = _canonical_algorithms(
         section["algorithms"], "lower_bounds.algorithms",
-        lambda a: "cannot be played by an adaptive adversary; allowed: deterministic ids lru, fifo, "
-                  "followbits, followbits_robust, or combine(A,B) of them"
-        if a.randomized or "opt" in a.parts or a.prediction == "arrivals" else None)
+        lambda a: f"cannot be played by the step-by-step adversary (contract §4); allowed: the ids it "
+                  f"serves, {', '.join(STEPPED)}, or combine(A,B) of them"
+        if any(p not in STEPPED for p in a.parts) else None)
 
 
 def _check_arrivals(config):

@@ -56,7 +56,7 @@ import numpy as np
 import pandas as pd
 
 from succinct_paging.algorithms import parse_algorithm
-from succinct_paging.bounds import robust_budget
+from succinct_paging.bounds import STEPPED, robust_budget
 from succinct_paging.errors import count_errors
 from succinct_paging.kernels import DROPPED, FAULT
 from succinct_paging.simulation import run_kernel, run_parsed
@@ -223,8 +223,8 @@ def _stepper(alg_id, k, budget):
 
 
 #: Algorithms the incremental adversary can serve step by step (and any
-#: ``combine`` of two of them).
-STEPPED = ("lru", "fifo", "followbits", "followbits_robust")
+#: ``combine`` of two of them): :data:`succinct_paging.bounds.STEPPED`, which
+#: the config check reads too; :func:`_stepper` has one entry per id.
 
 #: How a :class:`Tracker` follows the algorithm: ``step`` serves each request
 #: with a plain-Python step-by-step simulation (O(1) per request, O(k) per

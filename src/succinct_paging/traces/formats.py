@@ -185,16 +185,17 @@ def _damaged(path, exc):
 
 
 def _too_big(path):
-    return TraceError(f"{path}: decompresses to more than {MAX_DECOMPRESSED_BYTES >> 30} GiB, the maximum "
+    return TraceError(f"{path}: decompresses to more than {MAX_DECOMPRESSED_BYTES / 2**30:g} GiB, the maximum "
                       "read from one trace file (succinct_paging.traces.formats.MAX_DECOMPRESSED_BYTES); "
                       "set limit (command line: --limit N) to read the first N requests, or split the file")
 
 
-def blocks(path, size: int = _BLOCK):
+def blocks(path, size: int | None = None):
     """Decompressed bytes of ``path`` in blocks of ``size`` (the last may be
     shorter). Raises :class:`TraceError` naming the file for a truncated or
     corrupt stream and once more than :data:`MAX_DECOMPRESSED_BYTES` are read.
     Stopping the iteration stops decompressing."""
+    size = _BLOCK if size is None else size
     total = 0
     try:
         with open_binary(path) as f:
@@ -253,16 +254,38 @@ def _text_blocks(path):
             cut = max(buf.rfind(b"\n", 0, cut + 1), buf.rfind(b"\r", 0, cut + 1))
         whole, carry = buf[: cut + 1], buf[cut + 1:]
         if len(carry) > MAX_LINE_BYTES:
-            n_lines = len(whole.replace(b"\r\n", b"\n").replace(b"\r", b"\n").split(b"\n")) - 1 if whole else 0
-            raise TraceError(f"{path}, line {line + n_lines}: longer than {MAX_LINE_BYTES >> 20} MiB, the "
-                             "longest line allowed (MAX_LINE_BYTES); not a trace of page ids, or a binary "
-                             "file (set format: oracleGeneral for libCacheSim's binary trace)")
+            raise _overlong(path, line + _count_lines(whole))
+        _check_line_lengths(path, whole, line)
         if whole:
             yield from _decoded(path, whole, line, first)
             line += whole.count(b"\n") + whole.count(b"\r") - whole.count(b"\r\n")
             first = False
     if carry:
         yield from _decoded(path, carry, line, first)
+
+
+def _count_lines(data: bytes) -> int:
+    """Line ends in ``data`` (``\n``, ``\r\n``, ``\r``)."""
+    return data.count(b"\n") + data.count(b"\r") - data.count(b"\r\n")
+
+
+def _overlong(path, line):
+    return TraceError(f"{path}, line {line}: longer than {MAX_LINE_BYTES / 2**20:g} MiB, the longest line "
+                      "allowed (MAX_LINE_BYTES); not a trace of page ids, or a binary file (set format: "
+                      "oracleGeneral for libCacheSim's binary trace)")
+
+
+def _check_line_lengths(path, data: bytes, line: int) -> None:
+    """Raise for a line of ``data`` longer than :data:`MAX_LINE_BYTES`
+    (vectorised: the gaps between line ends)."""
+    if len(data) <= MAX_LINE_BYTES:
+        return
+    raw = np.frombuffer(data, dtype=np.uint8)
+    ends = np.flatnonzero((raw == 10) | (raw == 13))
+    gaps = np.diff(np.concatenate(([-1], ends, [raw.size]))) - 1
+    if gaps.max() > MAX_LINE_BYTES:
+        start = int(np.concatenate(([-1], ends))[int(np.argmax(gaps > MAX_LINE_BYTES))]) + 1
+        raise _overlong(path, line + _count_lines(data[:start]))
 
 
 def _decoded(path, data: bytes, line: int, first: bool):
@@ -295,8 +318,8 @@ def _records(path, text: str, line: int, delimiter: str, n_fields: int | None):
     holds no quote (the caller splits it). Checks the number of fields."""
     if '"' not in text:
         return None
+    reader = csv.reader(text.split("\n"), delimiter=delimiter, quotechar='"', doublequote=True, strict=True)
     try:
-        reader = csv.reader(text.split("\n"), delimiter=delimiter, quotechar='"', doublequote=True, strict=True)
         rows = list(reader)
     except csv.Error as exc:
         raise TraceError(f"{path}, line {line + reader.line_num - 1}: malformed quoting ({exc}); a quoted "
@@ -509,8 +532,9 @@ def read_csv_ids(path, column, *, delimiter: str | None = None, header: bool | N
         if n_fields is None:
             first, _, _ = text.partition("\n")
             saw_line = True
-            names = [f.strip() for f in next(csv.reader([first], delimiter=delimiter, strict=True), [""])] \
-                if '"' in first else [f.strip() for f in first.split(delimiter)]
+            rows = _records(path, first, line, delimiter, None)
+            names = [f.strip() for f in (rows[0] if rows else [""])] if rows is not None else \
+                [f.strip() for f in first.split(delimiter)]
             n_fields = len(names)
             if by_name:
                 if column not in names:
