@@ -127,10 +127,11 @@ def test_limit_stops_decompressing(tmp_path, monkeypatch, fmt):
 
 
 def test_oracle_general_limit_reserves_nothing_up_front(tmp_path):
-    """A limit far above the file's records costs no memory (main reserved
-    8 bytes per request of the limit: 16 GB here)."""
-    path = tmp_path / "t.bin"
-    write_oracle_general(path, [1, 2, 1])
+    """A limit far above a compressed file's records costs no memory (main
+    reserved 8 bytes per request of the limit: 16 GB here)."""
+    write_oracle_general(tmp_path / "raw.bin", [1, 2, 1])
+    path = tmp_path / "t.bin.zst"
+    path.write_bytes(zstandard.ZstdCompressor().compress((tmp_path / "raw.bin").read_bytes()))
     tracemalloc.start()
     try:
         got = read_trace(path, "oracleGeneral", limit=2_000_000_000)
@@ -186,7 +187,7 @@ def test_quoted_header_field_with_the_delimiter_names_the_right_column(tmp_path)
 
 def test_spreadsheet_csv_with_bom_quoted_header_and_crlf_is_read(tmp_path):
     path = tmp_path / "excel.csv"
-    path.write_bytes('\ufeff"time","obj","size"\r\n1,"a",3\r\n2,"b",3\r\n3,"a",3\r\n'.encode("utf-8"))
+    path.write_bytes('\ufeff"obj","time","size"\r\n"a",1,3\r\n"b",2,3\r\n"a",3,3\r\n'.encode("utf-8"))
     assert read_trace(path, "csv", column="obj").tolist() == [0, 1, 0]
 
 
