@@ -358,7 +358,7 @@ def _check_lower_bounds(config):
             f"an integer in [1, {search['max_length']}] (or raise max_length)")
     section["algorithms"] = _canonical_algorithms(
         section["algorithms"], "lower_bounds.algorithms",
-        lambda a: f"cannot be played by the step-by-step adversary (contract §4); allowed: the ids it "
+        lambda a: f"cannot be played by the step-by-step adversary (contract §4); allowed: the deterministic ids it "
                   f"serves, {', '.join(STEPPED)}, or combine(A,B) of them"
         if any(p not in STEPPED for p in a.parts) else None)
 
