@@ -88,7 +88,6 @@ _DAMAGED = (OSError, EOFError, zlib.error, lzma.LZMAError, zstandard.ZstdError) 
 _TEXT_BYTES = frozenset(range(32, 127)) | {9, 10, 13}
 _DELIMITERS = {",": "','", "\t": "a tab", ";": "';'", "|": "'|'"}
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-_INNER_SPACE = re.compile(r"[^\S\n]")  # whitespace other than the line end
 _TXT_FIELD_SEP = "\x1f"  # a control character, so never in an accepted line: one field per line
 
 
@@ -122,7 +121,7 @@ class _ZstdStream:
         self._dec = zstandard.ZstdDecompressor()
         self._obj = self._dec.decompressobj()
         self._fed = False  # the current frame has input
-        self._pending = b""
+        self._pending = bytearray()
         self._done = False
 
     def read(self, size=-1):
@@ -143,7 +142,8 @@ class _ZstdStream:
                     self._fed = False
                 else:
                     data = b""
-        out, self._pending = self._pending[:size], self._pending[size:]
+        out = bytes(self._pending[:size])
+        del self._pending[:size]
         return out
 
     def close(self):
@@ -289,27 +289,32 @@ def _check_line_lengths(path, data: bytes, line: int) -> None:
 
 
 def _decoded(path, data: bytes, line: int, first: bool):
+    """``(line, text, plain)`` of one block of whole lines (see
+    :func:`_text_blocks`); ``plain``: no space, tab or non-ASCII byte, so no
+    id needs stripping. Control characters and UTF-8 are checked on the
+    bytes with numpy (no Python loop)."""
+    if first and data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
-        bad = data[: exc.start]
-        where = line + bad.count(b"\n") + bad.count(b"\r") - bad.count(b"\r\n")
         raise TraceError(
-            f"{path}, line {where}: not valid UTF-8 ({exc.reason}); if this is a libCacheSim binary trace, "
-            "set format: oracleGeneral (command line: --format oracleGeneral)") from exc
-    if first and text.startswith("\ufeff"):
-        text = text[1:]
+            f"{path}, line {line + _count_lines(data[: exc.start])}: not valid UTF-8 ({exc.reason}); if this "
+            "is a libCacheSim binary trace, set format: oracleGeneral (command line: --format oracleGeneral)"
+        ) from exc
+    raw = np.frombuffer(data, dtype=np.uint8)
+    control = ((raw < 32) & (raw != 9) & (raw != 10) & (raw != 13)) | (raw == 127)
+    if control.any():
+        at = int(np.argmax(control))
+        raise TraceError(f"{path}, line {line + _count_lines(data[:at])}: control character "
+                         f"{chr(raw[at])!r} in a page id; a text trace holds printable ids (if this is a "
+                         "libCacheSim binary trace, set format: oracleGeneral)")
+    plain = not ((raw == 32) | (raw == 9) | (raw >= 128)).any()
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
     if text.endswith("\n"):
         text = text[:-1]
-    bad = _CONTROL.search(text)
-    if bad:
-        where = line + text.count("\n", 0, bad.start())
-        raise TraceError(f"{path}, line {where}: control character {bad.group()!r} in a page id; a text "
-                         "trace holds printable ids (if this is a libCacheSim binary trace, set format: "
-                         "oracleGeneral)")
-    yield line, text
+    yield line, text, plain
 
 
 def _records(path, text: str, line: int, delimiter: str, n_fields: int | None):
@@ -338,8 +343,8 @@ def _ragged(path, line, got, want, delimiter):
                       f"{want}; every row must have the same number of fields")
 
 
-def _strip(fields: list, text: str) -> list:
-    return [f.strip() for f in fields] if _INNER_SPACE.search(text) or "\u0085" in text else fields
+def _strip(fields: list, plain: bool) -> list:
+    return fields if plain else [f.strip() for f in fields]
 
 
 def _blank(path, fields, line, what):
@@ -414,15 +419,23 @@ def read_text_ids(path, *, header: bool = False, limit: int | None = None) -> np
     chunks, sample, n = [], [], 0
     skip = bool(header)
     first_line = None
-    for line, text in _text_blocks(path):
-        rows = _records(path, text, line, _TXT_FIELD_SEP, None)
-        fields = text.split("\n") if rows is None else [r[0] if r else "" for r in rows]
-        if first_line is None and fields:
-            first_line = fields[0]
-        fields = _strip(fields, text)
-        if skip:
-            fields, line, skip = fields[1:], line + 1, False
-        n = _add(path, chunks, sample, fields, line, limit, n, "blank line (every line must hold one page id)")
+    for line, text, plain in _text_blocks(path):
+        if first_line is None:
+            first_line = text.partition("\n")[0]
+        if skip:  # the header line: one record, in the same dialect
+            head, _, text = text.partition("\n")
+            _records(path, head, line, _TXT_FIELD_SEP, None)
+            line, skip = line + 1, False
+            if not text:
+                continue
+        ints = _canonical_ints(text) if plain else None
+        if ints is not None:  # the common case: integer ids, no Python loop
+            n = _add(path, chunks, sample, ints, line, limit, n, "")
+        else:
+            rows = _records(path, text, line, _TXT_FIELD_SEP, None)
+            fields = text.split("\n") if rows is None else [r[0] if r else "" for r in rows]
+            fields = _strip(fields, plain)
+            n = _add(path, chunks, sample, fields, line, limit, n, "blank line (every line must hold one page id)")
         if limit is not None and n >= limit:
             break
     if not n:
@@ -444,17 +457,22 @@ def read_text_ids(path, *, header: bool = False, limit: int | None = None) -> np
 
 
 def _add(path, chunks, sample, fields, line, limit, n, blank):
-    """Append one block's ``fields`` to ``chunks`` (as int64 when every id is
-    a canonical integer), the first ones to ``sample``; returns the count."""
+    """Append one block's ids to ``chunks``: ``fields`` (a list of str, kept
+    as int64 when every id is a canonical integer) or an int64 array; the
+    first ones to ``sample`` (as str); returns the count so far."""
     if limit is not None:
         fields = fields[: limit - n]
-    _blank(path, fields, line, blank)
-    if not fields:
-        return n
-    if len(sample) < _SAMPLE:
-        sample += fields[: _SAMPLE - len(sample)]
-    ints = _canonical_ints("\n".join(fields))
-    chunks.append(fields if ints is None else ints)
+    if isinstance(fields, np.ndarray):
+        ints = fields
+        if len(sample) < _SAMPLE:
+            sample += ints[: _SAMPLE - len(sample)].astype(str).tolist()
+    else:
+        _blank(path, fields, line, blank)
+        if len(sample) < _SAMPLE:
+            sample += fields[: _SAMPLE - len(sample)]
+        ints = _canonical_ints("\n".join(fields)) if fields else None
+    if len(fields):
+        chunks.append(fields if ints is None else ints)
     return n + len(fields)
 
 
@@ -528,7 +546,7 @@ def read_csv_ids(path, column, *, delimiter: str | None = None, header: bool | N
     chunks, sample, n = [], [], 0
     n_fields = index = None
     saw_line = False
-    for line, text in _text_blocks(path):
+    for line, text, plain in _text_blocks(path):
         if n_fields is None:
             first, _, _ = text.partition("\n")
             saw_line = True
@@ -553,7 +571,7 @@ def read_csv_ids(path, column, *, delimiter: str | None = None, header: bool | N
             fields = _split_column(path, text, line, delimiter, n_fields, index)
         else:
             fields = [r[index] if r else "" for r in rows]
-        fields = _strip(fields, text)
+        fields = _strip(fields, plain)
         if header and line == 1:
             fields, line = fields[1:], 2
         n = _add(path, chunks, sample, fields, line, limit, n, f"empty page id in column {column!r}")
