@@ -351,7 +351,7 @@ def test_count_errors_over_dtypes_shapes_and_extremes(dtype, shape, value):
     ("opt", (10**400, 0, 0)), ("eta0", (1, 10**400, 0)), ("eta1", (1, 0, 1e308 * 10)), ("opt", (2**63, 0, 0)),
 ])
 def test_upper_bound_rejects_counts_beyond_any_trace(name, args):
-    with pytest.raises(ValueError, match=rf"{name} must be a number in \[0, 2\*\*63 - 1\]"):
+    with pytest.raises(ValueError, match=rf"{name} must be a finite number in \[0, 2\*\*63 - 1\]"):
         sp.upper_bound("followbits", 10, *args)
 
 

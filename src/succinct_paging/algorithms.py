@@ -262,7 +262,7 @@ def _count(value, name):
     more requests, and larger values would overflow the bound's arithmetic."""
     if (isinstance(value, bool) or not isinstance(value, numbers.Real) or isinstance(value, complex)
             or not 0 <= value <= _MAX_COUNT):
-        raise ValueError(f"{name} must be a number in [0, 2**63 - 1], got {value!r}")
+        raise ValueError(f"{name} must be a finite number in [0, 2**63 - 1], got {value!r}")
     return int(value) if isinstance(value, numbers.Integral) else float(value)
 
 
