@@ -126,6 +126,19 @@ def test_limit_stops_decompressing(tmp_path, monkeypatch, fmt):
         quiet(read_trace, path, fmt, **options)
 
 
+def test_oracle_general_bomb_is_refused_or_cut_at_the_limit(tmp_path, monkeypatch):
+    """A small .zst of many zero records (main: a traceback without a limit)."""
+    path = tmp_path / "bomb.bin.zst"
+    with open(path, "wb") as f, zstandard.ZstdCompressor().stream_writer(f) as w:
+        for _ in range(20):
+            w.write(bytes(24 * 10_000))
+    monkeypatch.setattr(formats, "MAX_DECOMPRESSED_BYTES", 24 << 14, raising=False)
+    monkeypatch.setattr(formats, "_BLOCK", 24 << 10, raising=False)
+    assert read_trace(path, "oracleGeneral", limit=1000).tolist() == [0] * 1000
+    with pytest.raises(TraceError, match=r"bomb\.bin\.zst: decompresses to more than .*limit"):
+        read_trace(path, "oracleGeneral")
+
+
 def test_oracle_general_limit_reserves_nothing_up_front(tmp_path):
     """A limit far above a compressed file's records costs no memory (main
     reserved 8 bytes per request of the limit: 16 GB here)."""

@@ -614,7 +614,8 @@ def read_oracle_general_ids(path, *, limit: int | None = None) -> np.ndarray:
     size = ORACLE_GENERAL.itemsize
     parts = []
     n = 0
-    for buf in blocks(path, size << 20):
+    per_block = (1 << 20) if limit is None else min(1 << 20, limit)  # records; no more than limit asks for
+    for buf in blocks(path, size * per_block):
         if n == 0 and set(buf[:size]) <= _TEXT_BYTES:
             raise TraceError(f"{path}: the first bytes are text ({buf[:size]!r}), not an oracleGeneral record; "
                              "set format: txt or csv (command line: --format txt|csv)")
