@@ -525,3 +525,31 @@ def test_trace_content_not_mtime_decides_reruns(tmp_path):
     assert proc.returncode != 0
     log = (work / "logs" / "traces" / "own.log").read_text()
     assert "truncated compressed file" in log, log
+
+
+PUBLIC = {
+    "simulate": lambda a: sp.simulate("lru", a, 2), "discard_bits": lambda a: sp.discard_bits(a, 2),
+    "phase_bits": lambda a: sp.phase_bits(a, 2), "k_phases": lambda a: sp.k_phases(a, 2),
+    "inject": lambda a: sp.inject(a, "flip", 0.5, 1), "next_arrivals": lambda a: sp.next_arrivals(a),
+    "setup_instance": lambda a: sp.setup_instance(a, 2),
+    "count_errors": lambda a: sp.count_errors(a, np.zeros(a.shape[:1] or (1,), dtype=np.uint8)),
+}
+
+
+@settings(max_examples=200, deadline=None)
+@given(dtype=st.sampled_from(["u1", "i1", "i8", "u8", "f8", "?", "m8[s]", "M8[s]", "U1", "O", "c16"]),
+       shape=st.sampled_from([(0,), (4,), (2, 2), ()]), value=st.sampled_from([0, 1, 3, -1, 2**62]),
+       fn=st.sampled_from(sorted(PUBLIC)))
+def test_public_functions_over_dtypes_shapes_and_extremes(dtype, shape, value, fn):
+    """Every public array function returns, or raises a ValueError whose
+    message starts with the argument's name: never another exception."""
+    try:
+        arr = np.full(shape, str(value % 10) if dtype in ("U1", "O") else value).astype(dtype)
+    except (ValueError, OverflowError, TypeError):
+        return
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # e.g. numpy's ComplexWarning: no silent cast
+        try:
+            PUBLIC[fn](arr)
+        except ValueError as exc:
+            assert str(exc).split()[0] in ("pages", "truth_bits", "bits", "truth"), (fn, str(exc))

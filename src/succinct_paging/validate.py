@@ -33,10 +33,11 @@ def as_pages(pages):
     arr = np.asarray(pages)
     if arr.ndim != 1:
         raise ValueError(f"pages must be a 1-D array, got shape {arr.shape}")
+    # timedelta64 is a numpy integer subtype, not a page id; [] is float64 in numpy
+    if arr.dtype.kind not in ("biuf" if arr.size == 0 else "iu"):
+        raise ValueError(f"pages must have an integer dtype, got {arr.dtype}")
     if arr.size == 0:
         return arr.astype(np.int64), 0
-    if arr.dtype.kind not in "iu":  # timedelta64 is a numpy integer subtype: not a page id
-        raise ValueError(f"pages must have an integer dtype, got {arr.dtype}")
     lo, hi = int(arr.min()), int(arr.max())
     if lo < 0:
         raise ValueError(f"pages must be non-negative ids, found {lo}")
@@ -57,7 +58,7 @@ def as_bits(bits, n=None, name="bits", other="pages"):
         raise ValueError(f"{name} must be a 1-D array, got shape {arr.shape}")
     if n is not None and arr.shape[0] != n:
         raise ValueError(f"{name} has length {arr.shape[0]} but {other} has length {n}")
-    if arr.size and arr.dtype.kind not in "biu":
+    if arr.dtype.kind not in ("biuf" if arr.size == 0 else "biu"):
         raise ValueError(f"{name} must be 0/1 integers or booleans, got dtype {arr.dtype}")
     if arr.size and (int(arr.min()) < 0 or int(arr.max()) > 1):
         where = int(np.flatnonzero((arr != 0) & (arr != 1))[0])
@@ -107,7 +108,7 @@ def as_predictions(predictions, n=None, name="predictions"):
         raise ValueError(f"{name} must be a 1-D array, got shape {arr.shape}")
     if n is not None and arr.shape[0] != n:
         raise ValueError(f"{name} has length {arr.shape[0]} but pages has length {n}")
-    if arr.size and arr.dtype.kind not in "iuf":
+    if arr.dtype.kind not in ("biuf" if arr.size == 0 else "iuf"):
         raise ValueError(f"{name} must be real numbers, got dtype {arr.dtype}")
     out = np.ascontiguousarray(arr, dtype=np.float64)
     if out.size and not np.isfinite(out).all():
