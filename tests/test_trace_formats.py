@@ -126,10 +126,10 @@ def test_all_distinct_pages_warn(tmp_path):
     (b"1\n\n2\n", {}, r"line 2: blank line"),
     (b"", {}, r"empty trace file"),
     (b"\xff\xfe\x00\x01", {}, r"line 1: not valid UTF-8.*oracleGeneral"),
-    (b"1\n2\n", {"format": "csv"}, r"needs column"),
-    (b"1\n2\n", {"format": "txt", "column": 1}, r"column is not used by format 'txt'"),
+    (b"1\n2\n", {"format": "csv"}, r"column required for format 'csv'"),
+    (b"1\n2\n", {"format": "txt", "column": 1}, r"column not used by format 'txt'"),
     (b"1\n2\n", {"format": "bin"}, r"format 'bin' is not allowed; allowed: txt, csv, oracleGeneral"),
-    (b"1\n2\n", {"limit": 0}, r"limit 0 is not allowed"),
+    (b"1\n2\n", {"limit": 0}, r"limit 0 is out of range"),
     (b"obj_id,timestamp,size,next\n", {"format": "oracleGeneral"}, r"text.*not an oracleGeneral record"),
 ])
 def test_errors_name_the_file_and_what_to_set(tmp_path, data, options, named):

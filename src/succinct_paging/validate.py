@@ -169,38 +169,37 @@ def files_format_problem(options):
     """The first problem of a trace file's reading ``options`` (a mapping of
     the given keys among format, column, delimiter, header, limit), as
     ``(key, message)``, or None. The one table for the ``files`` family
-    config keys (:mod:`succinct_paging.config`) and the readers' arguments
-    (:func:`succinct_paging.traces.formats.check_options`); callers prefix
-    the config key or the file. O(1)."""
+    config keys (:mod:`succinct_paging.config`: ``config key <where>.<key>:
+    <message>``) and the readers' arguments
+    (:func:`succinct_paging.traces.formats.check_options`: ``<file>: <key>
+    <message>``). O(1)."""
     fmt = options.get("format", "txt")
     if fmt not in FILES_FORMATS:
-        return "format", f"format {fmt!r} is not allowed; allowed: {', '.join(FILES_FORMATS)}"
+        return "format", f"{fmt!r} is not allowed; allowed: {', '.join(FILES_FORMATS)}"
     limit = options.get("limit")
     if limit is not None and (isinstance(limit, bool) or not isinstance(limit, numbers.Integral)
                               or not 1 <= limit <= MAX_LIMIT):
-        return "limit", f"limit {limit!r} is not allowed; allowed: an integer in [1, {MAX_LIMIT}]"
+        return "limit", f"{limit!r} is out of range; allowed: an integer in [1, {MAX_LIMIT}]"
     for key in ("column", "delimiter", "header"):
         if key in options and key not in FILES_FORMAT_OPTIONS[fmt]:
             users = [f for f, keys in FILES_FORMAT_OPTIONS.items() if key in keys]
-            return key, (f"{key} is not used by format {fmt!r}; it applies to format "
-                         f"{' and '.join(map(repr, users))}")
+            return key, f"not used by format {fmt!r}; it applies to format {' and '.join(map(repr, users))}"
     column = options.get("column")
     if fmt == "csv" and column is None:
-        return "column", ("format 'csv' needs column: the header name or the 1-based field number of the page "
-                          "id (command line: --column C)")
+        return "column", ("required for format 'csv' (the header name or the 1-based field number of the page "
+                          "id; command line: --column C)")
     if column is not None:
         number = column if isinstance(column, numbers.Integral) and not isinstance(column, bool) else \
             (int(column) if isinstance(column, str) and column.isdigit() else None)
         if (not isinstance(column, (str, numbers.Integral)) or isinstance(column, bool) or column == ""
                 or (number is not None and number < 1)):
-            return "column", (f"column {column!r} is not allowed; allowed: a header name or a field number "
-                              ">= 1")
+            return "column", f"{column!r} is not allowed; allowed: a header name or a field number >= 1"
     delimiter = options.get("delimiter")
     if delimiter is not None and (not isinstance(delimiter, str) or len(delimiter) != 1 or delimiter in '\r\n"'
                                   or ord(delimiter) < 32 and delimiter != "\t" or delimiter == "\x7f"):
-        return "delimiter", (f"delimiter {delimiter!r} is not allowed; allowed: one character other than a quote, "
-                             "a line end or a control character, e.g. ',' or a tab")
+        return "delimiter", (f"{delimiter!r} is not allowed; allowed: one character other than a quote, a line "
+                             "end or a control character, e.g. ',' or \"\\t\" (a tab)")
     if isinstance(column, str) and not column.isdigit() and options.get("header") is False:
-        return "header", (f"header is false, but column {column!r} is a header name; set header: true or give "
-                          "the 1-based field number")
+        return "header", (f"false, but column {column!r} is a header name; set header: true or give the 1-based "
+                          "field number")
     return None

@@ -324,10 +324,14 @@ def _records(path, text: str, line: int, delimiter: str, n_fields: int | None):
     if '"' not in text:
         return None
     reader = csv.reader(text.split("\n"), delimiter=delimiter, quotechar='"', doublequote=True, strict=True)
+    rows = []
     try:
-        rows = list(reader)
+        for row in reader:
+            if reader.line_num != len(rows) + 1:  # the csv module joins a quoted field across lines
+                raise csv.Error("a quoted field may not hold a line end")
+            rows.append(row)
     except csv.Error as exc:
-        raise TraceError(f"{path}, line {line + reader.line_num - 1}: malformed quoting ({exc}); a quoted "
+        raise TraceError(f"{path}, line {line + len(rows)}: malformed quoting ({exc}); a quoted "
                          "field starts with \" and ends with \" before the next delimiter or the line end "
                          "(\"\" inside it is one quote)") from None
     if n_fields is not None:
@@ -644,7 +648,7 @@ def check_options(path, format: str, column, delimiter, header, limit) -> None:
     given = {"format": format, "column": column, "delimiter": delimiter, "header": header, "limit": limit}
     problem = files_format_problem({k: v for k, v in given.items() if v is not None})
     if problem:
-        raise TraceError(f"{path}: {problem[1]}")
+        raise TraceError(f"{path}: {problem[0]} {problem[1]}")
 
 
 def read_ids(path, format: str = "txt", *, column=None, delimiter=None, header=None, limit=None):
