@@ -423,9 +423,13 @@ def read_text_ids(path, *, header: bool = False, limit: int | None = None) -> np
     chunks, sample, n = [], [], 0
     skip = bool(header)
     first_line = None
+    raw_sample = []
     for line, text, plain in _text_blocks(path):
         if first_line is None:
             first_line = text.partition("\n")[0]
+            # the lines as written (a quoted id may hold a delimiter: not a sign of delimited text)
+            raw_sample = [x for x in text.split("\n", _SAMPLE + 1)[int(bool(header)):_SAMPLE + 1]
+                          if not x.lstrip().startswith('"')]
         if skip:  # the header line: one record, in the same dialect
             head, _, text = text.partition("\n")
             _records(path, head, line, _TXT_FIELD_SEP, None)
@@ -447,7 +451,7 @@ def read_text_ids(path, *, header: bool = False, limit: int | None = None) -> np
             TraceError(f"{path}: only a header line, no requests")
     start = 1 if header else 0
     for delim, name in _DELIMITERS.items():
-        if all(delim in x for x in sample):
+        if raw_sample and all(delim in x for x in raw_sample):
             raise TraceError(
                 f"{path}: every line holds {name} (line {start + 1}: {sample[0]!r}), so each whole line would be "
                 f"one page id; this looks like delimited text: set format: csv and column: <header name or "
