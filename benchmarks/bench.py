@@ -79,7 +79,6 @@ from succinct_paging import traces as traces_mod
 from succinct_paging.algorithms import base_ids, parse_algorithm
 from succinct_paging.bounds import robust_budget
 from succinct_paging.errors import inject_bits
-from succinct_paging.kernels.opt import next_occurrences
 from succinct_paging.simulation import run_parsed
 from succinct_paging.truth import setup_instance
 
@@ -201,17 +200,14 @@ def bench_predictors(workloads, repeats, log=print):
 
 
 def write_oracle_trace(pages, path):
-    """Write ``pages`` as a libCacheSim oracleGeneral binary trace: per request
-    (uint32 time, uint64 id, uint32 size, int64 next access vtime), packed;
-    a page never requested again has next access INT64_MAX."""
-    n = len(pages)
-    nxt = next_occurrences(pages, int(pages.max()) + 1)
-    rec = np.zeros(n, dtype=[("t", "<u4"), ("id", "<u8"), ("size", "<u4"), ("next", "<i8")])
-    rec["t"] = np.arange(1, n + 1)
-    rec["id"] = pages.astype(np.uint64) + 1
-    rec["size"] = 1
-    rec["next"] = np.where(nxt < n, nxt + 1, np.iinfo(np.int64).max)
-    rec.tofile(path)
+    """Write ``pages`` as a libCacheSim oracleGeneral binary trace with the
+    package's one writer (:func:`succinct_paging.traces.write_oracle_general`,
+    libCacheSim's convention: 1-based next access, -1 for never, which
+    libCacheSim reads as INT64_MAX); ids shifted by one (libCacheSim keeps
+    id 0 for "no object")."""
+    from succinct_paging.traces import write_oracle_general
+
+    write_oracle_general(path, np.asarray(pages).astype(np.uint64) + np.uint64(1))
 
 
 def _lcs_once(lcs, policy, path, k, hashpower):

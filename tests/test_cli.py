@@ -131,7 +131,7 @@ def test_a_csv_with_a_header_read_as_text_is_rejected(stored, capsys):
     (["--k", "3", "--algorithms", "blind_oracle"], "next-arrival"),
     (["--k", "3", "--seed", "-1"], "--seed -1"),
     (["--k", "3", "--limit", "0"], "--limit 0"),
-    (["--k", "3", "--format", "csv"], "needs column"),
+    (["--k", "3", "--format", "csv"], "column required for format 'csv'"),
     (["--k", "3", "--format", "csv", "--column", "page"], "no column named 'page'"),
     (["--k", "3", "--format", "oracleGeneral"], "not an oracleGeneral record"),
 ])

@@ -160,7 +160,7 @@ CASES = {
     "3 upper_bound k float": (library_case(lambda: upper_bound("followbits", 2.0, 10, 3, 4)), ValueError,
                               ["k must be", "2.0"]),
     "3 upper_bound negative opt": (library_case(lambda: upper_bound("followbits", 2, -10, 3, 4)), ValueError,
-                                   ["opt must be", "-10", ">= 0"]),
+                                   ["opt must be", "-10", "in [0, 2**63 - 1]"]),
     "3 upper_bound negative eta0": (library_case(lambda: upper_bound("followbits", 2, 10, -3, 4)), ValueError,
                                     ["eta0 must be", "-3"]),
     "3 upper_bound negative eta1": (library_case(lambda: upper_bound("followbits", 2, 10, 3, -4)), ValueError,

@@ -126,10 +126,10 @@ def test_all_distinct_pages_warn(tmp_path):
     (b"1\n\n2\n", {}, r"line 2: blank line"),
     (b"", {}, r"empty trace file"),
     (b"\xff\xfe\x00\x01", {}, r"line 1: not valid UTF-8.*oracleGeneral"),
-    (b"1\n2\n", {"format": "csv"}, r"needs column"),
+    (b"1\n2\n", {"format": "csv"}, r"column required for format 'csv'"),
     (b"1\n2\n", {"format": "txt", "column": 1}, r"column not used by format 'txt'"),
     (b"1\n2\n", {"format": "bin"}, r"format 'bin' is not allowed; allowed: txt, csv, oracleGeneral"),
-    (b"1\n2\n", {"limit": 0}, r"limit 0 is not allowed"),
+    (b"1\n2\n", {"limit": 0}, r"limit 0 is out of range"),
     (b"obj_id,timestamp,size,next\n", {"format": "oracleGeneral"}, r"text.*not an oracleGeneral record"),
 ])
 def test_errors_name_the_file_and_what_to_set(tmp_path, data, options, named):
@@ -153,9 +153,26 @@ def test_oracle_general_layout_is_libcachesim_s(tmp_path):
     write_oracle_general(tmp_path / "t.bin", [9, 8, 9])
     raw = np.fromfile(tmp_path / "t.bin", dtype=ORACLE_GENERAL)
     assert raw["obj_id"].tolist() == [9, 8, 9]
-    assert raw["next_access_vtime"].tolist() == [2, -1, -1]
+    # libCacheSim's traceConv: "reference count starts with 1", -1 for never again
+    assert raw["next_access_vtime"].tolist() == [3, -1, -1]
+    assert raw["timestamp"].tolist() == [1, 2, 3]
     data = (tmp_path / "t.bin").read_bytes()
     assert int.from_bytes(data[4:12], "little") == 9 and int.from_bytes(data[24 + 4:24 + 12], "little") == 8
+
+
+@settings(max_examples=20, deadline=None)
+@given(ids=st.lists(st.integers(0, 5), min_size=1, max_size=30))
+def test_oracle_general_round_trip_through_libcachesim(tmp_path_factory, ids):
+    """libCacheSim's own reader sees our ids and next-access positions (it
+    maps -1 to INT64_MAX, its "never")."""
+    lcs = pytest.importorskip("libcachesim")
+    path = tmp_path_factory.mktemp("lcs") / "t.bin"
+    write_oracle_general(path, ids)
+    reqs = [(r.obj_id, r.next_access_vtime) for r in lcs.TraceReader(str(path), lcs.TraceType.ORACLE_GENERAL_TRACE)]
+    never = 2**63 - 1
+    expected = [(x, next((j + 1 for j in range(i + 1, len(ids)) if ids[j] == x), never)) for i, x in enumerate(ids)]
+    assert reqs == expected
+    assert read_trace(path, "oracleGeneral").tolist() == first_appearance(ids)
 
 
 def test_same_stem_in_one_family_is_an_error_naming_both(tmp_path):

@@ -29,7 +29,7 @@ from typing import Callable
 
 from succinct_paging import plugins
 from succinct_paging.bounds import constants_bound, harmonic, robust_phase_bound
-from succinct_paging.validate import MAX_K, as_cache_size, as_positive_int
+from succinct_paging.validate import MAX_K, as_cache_size, as_int
 
 #: Kinds of predictions: none, one bit per request (discard, phase), or a
 #: predicted next-arrival time per request (arrivals, contract §7).
@@ -270,11 +270,16 @@ def style(algorithm):
     return OKABE_ITO["grey"], "h", "-"
 
 
+_MAX_COUNT = 2**63 - 1
+
+
 def _count(value, name):
     """A realised count (OPT, η0, η1, phases), or a mean of counts over
-    seeds, as a finite number >= 0 (ints stay ints)."""
-    if isinstance(value, bool) or not isinstance(value, numbers.Real) or not 0 <= value < math.inf:
-        raise ValueError(f"{name} must be a finite number >= 0, got {value!r}")
+    seeds, as a number in [0, 2**63 - 1] (ints stay ints): no trace holds
+    more requests, and larger values would overflow the bound's arithmetic."""
+    if (isinstance(value, bool) or not isinstance(value, numbers.Real) or isinstance(value, complex)
+            or not 0 <= value <= _MAX_COUNT):
+        raise ValueError(f"{name} must be a finite number in [0, 2**63 - 1], got {value!r}")
     return int(value) if isinstance(value, numbers.Integral) else float(value)
 
 
@@ -293,7 +298,7 @@ def upper_bound(algorithm, k, opt, eta0=0, eta1=0, n_phases=0, budget=None):
     opt, eta0, eta1, n_phases = (_count(v, name) for v, name in
                                  ((opt, "opt"), (eta0, "eta0"), (eta1, "eta1"), (n_phases, "n_phases")))
     if budget is not None:
-        budget = as_positive_int(budget, "budget")
+        budget = as_int(budget, "budget")
     if len(parsed.parts) > 1:
         return math.nan
     entry = REGISTRY[parsed.id]

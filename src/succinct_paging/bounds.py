@@ -12,6 +12,12 @@ import functools
 import math
 import numbers
 
+#: Deterministic algorithms the step-by-step adversaries of contract §4
+#: (:mod:`succinct_paging.proofs.lower_bounds`, ``method="step"``) can serve,
+#: alone or as ``combine`` of two of them; the config check of
+#: ``lower_bounds.algorithms`` allows exactly these (one list for both).
+STEPPED = ("lru", "fifo", "followbits", "followbits_robust")
+
 #: Up to this k, H_k is summed exactly (math.fsum); beyond it the asymptotic
 #: expansion is used, whose truncation error is below 1e-19 there.
 _EXACT_HARMONIC = 1024

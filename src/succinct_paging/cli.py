@@ -15,6 +15,9 @@ file's stem (``trace.csv.gz`` -> ``trace``), holding this file, at
 
 Bad arguments and unreadable traces exit with status 2 and one line
 ``succinct-paging: error: …`` naming the argument or file (no traceback);
+every option is checked as its config key (range, finite, the library's
+limits); an output that cannot be written (closed standard output, full
+disk) exits with status 1 and one line;
 doubtful traces print ``succinct-paging: warning: …`` lines. numba, pandas
 and the kernels are imported only when a command runs, so ``--help`` is quick.
 """
@@ -34,6 +37,11 @@ DEFAULT_MASTER_SEED = 20230701  # the workflow's default master_seed
 
 class UsageError(Exception):
     """A bad argument or input; the message is printed as one line."""
+
+
+class OutputError(Exception):
+    """The table could not be written (closed or full standard output);
+    exit status 1 with one line."""
 
 
 def _split_algorithms(text: str) -> list[str]:
@@ -92,23 +100,31 @@ def _check(args) -> list[str]:
     from succinct_paging.errors import ERROR_MODELS
     from succinct_paging.traces import FORMATS
 
-    if args.k < 1:
-        raise UsageError(f"--k {args.k} is out of range; allowed: an integer >= 1")
+    import math
+
+    from succinct_paging.validate import MAX_K, MAX_LIMIT, MAX_SEED
+
+    def integer(option, value, low, high, why=""):
+        if not low <= value <= high:
+            top = "2**63 - 1" if high == MAX_SEED else high
+            raise UsageError(f"--{option} {value} is out of range; allowed: an integer in [{low}, {top}]{why}")
+
+    # each option as its config key (workflow/schemas/config.schema.yaml) and the library's limits
+    integer("k", args.k, 1, MAX_K)
+    integer("seed", args.seed, 0, MAX_SEED)
+    integer("master-seed", args.master_seed, 0, MAX_SEED)
+    if args.limit is not None:
+        integer("limit", args.limit, 1, MAX_LIMIT, " (the kernels' int32 state)")
     if args.format not in FORMATS:
         raise UsageError(f"--format {args.format!r} is not allowed; allowed: {', '.join(FORMATS)}")
     if args.error_model not in ERROR_MODELS:
         raise UsageError(f"--error-model {args.error_model!r} is not allowed; allowed: {', '.join(ERROR_MODELS)}")
     if not 0.0 <= args.rate <= 1.0:  # also rejects nan
         raise UsageError(f"--rate {args.rate!r} is out of range; allowed: a number in [0, 1]")
-    for name in ("seed", "master_seed"):
-        if getattr(args, name) < 0:
-            raise UsageError(f"--{name.replace('_', '-')} {getattr(args, name)} is out of range; allowed: an integer >= 0")
-    if args.limit is not None and args.limit < 1:
-        raise UsageError(f"--limit {args.limit} is out of range; allowed: an integer >= 1")
-    if not args.budget_factor > 0:
-        raise UsageError(f"--budget-factor {args.budget_factor!r} is out of range; allowed: a number > 0")
-    if not args.switch_factor >= 1:
-        raise UsageError(f"--switch-factor {args.switch_factor!r} is out of range; allowed: a number >= 1")
+    if not (args.budget_factor > 0 and math.isfinite(args.budget_factor)):
+        raise UsageError(f"--budget-factor {args.budget_factor!r} is out of range; allowed: a finite number > 0")
+    if not (args.switch_factor >= 1 and math.isfinite(args.switch_factor)):
+        raise UsageError(f"--switch-factor {args.switch_factor!r} is out of range; allowed: a finite number >= 1")
     ids = []
     for name in _split_algorithms(args.algorithms):
         try:
@@ -131,6 +147,8 @@ def simulate(args, out=None, err=None) -> int:
     to ``out``, default stdout; notes and warnings to ``err``, default stderr)."""
     out = sys.stdout if out is None else out
     err = sys.stderr if err is None else err
+    if out is None:  # Python sets sys.stdout to None when file descriptor 1 is closed
+        raise OutputError("standard output is closed; nothing can be printed (redirect it to a file)")
     import warnings
     from pathlib import Path
 
@@ -178,6 +196,7 @@ def simulate(args, out=None, err=None) -> int:
         widths = [max(len(r[i]) for r in cells) for i in range(len(COLUMNS))]
         for r in cells:  # algorithm left-aligned, numbers right-aligned
             print("  ".join([r[0].ljust(widths[0])] + [c.rjust(w) for c, w in zip(r[1:], widths[1:])]), file=out)
+    out.flush()
     return 0
 
 
@@ -187,9 +206,21 @@ def main(argv=None) -> int:
     args = parser.parse_args(argv)
     try:
         return simulate(args)  # the one command; argparse rejects any other
-    except (UsageError, ValueError, OSError) as exc:  # the library's validation names the argument
-        print(f"{PROG}: error: {exc}", file=sys.stderr)
+    except (UsageError, ValueError) as exc:  # the library's validation names the argument
+        _say(f"{PROG}: error: {exc}")
         return 2
+    except (OutputError, OSError) as exc:  # e.g. a full disk or a closed pipe while printing the table
+        _say(f"{PROG}: error: cannot write the output: {exc}")
+        try:  # nothing more to write: keep Python from failing again at exit
+            sys.stdout = None
+        except Exception:
+            pass
+        return 1
+
+
+def _say(line):
+    if sys.stderr is not None:
+        print(line, file=sys.stderr)
 
 
 if __name__ == "__main__":

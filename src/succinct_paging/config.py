@@ -20,7 +20,9 @@ import yaml
 
 from succinct_paging import plugins
 from succinct_paging.algorithms import REGISTRY, parse_algorithm
-from succinct_paging.validate import MAX_SEED
+from succinct_paging.bounds import STEPPED
+from succinct_paging.sizing import size_problems
+from succinct_paging.validate import MAX_SEED, files_format_problem
 
 SYNTHETIC_PARAMS = {
     "uniform": ("n_pages",),
@@ -265,6 +267,9 @@ def check_config(config, schema_path, repo_root):
     _check_adversarial(config)
     _check_lower_bounds(config)
     _check_k_sweep(config)
+    for key, problem in size_problems(config):
+        raise ConfigError(f"config key {key}: {problem}. Lower it, or raise machine.memory_gb if the machine "
+                          "running the jobs has more memory")
     return config
 
 
@@ -293,28 +298,13 @@ def _check_k_sweep(config):
 
 
 def _check_files_format(spec, where):
-    """The format keys of a ``files`` family (contract §5): ``column`` is
-    required by and ``delimiter`` only used with ``format: csv``; ``header``
-    applies to ``txt`` and ``csv``."""
-    fmt = spec.get("format", "txt")
-    if fmt == "csv" and "column" not in spec:
-        raise ConfigError(f"config key {where}.column: required for format 'csv' (the header name or the "
-                          "1-based field number of the page id)")
-    unused = {"txt": ("column", "delimiter"), "oracleGeneral": ("column", "delimiter", "header")}.get(fmt, ())
-    for key in unused:
-        if key in spec:
-            raise ConfigError(f"config key {where}.{key}: not used by format {fmt!r}; it applies to format 'csv'")
-    column = spec.get("column")
-    if column is not None and (column == "" or (isinstance(column, int) and column < 1)):
-        raise ConfigError(f"config key {where}.column: {column!r} is not allowed; allowed: a header name or a "
-                          "field number >= 1")
-    delimiter = spec.get("delimiter")
-    if delimiter is not None and (len(delimiter) != 1 or delimiter in '\r\n"'):
-        raise ConfigError(f"config key {where}.delimiter: {delimiter!r} is not allowed; allowed: one character "
-                          "other than a quote or a line end, e.g. ',' or \"\\t\" (a tab)")
-    if isinstance(column, str) and not column.isdigit() and spec.get("header") is False:
-        raise ConfigError(f"config key {where}.header: false, but column {column!r} is a header name; "
-                          "set header: true or give the 1-based field number")
+    """The format keys of a ``files`` family (contract §5), by the one table
+    the readers use too (:func:`succinct_paging.validate.files_format_problem`):
+    ``column`` required by and ``delimiter`` only used with ``format: csv``,
+    ``header`` for ``txt`` and ``csv``, ``limit`` in [1, MAX_LIMIT]."""
+    problem = files_format_problem({key: spec[key] for key in FILES_FORMAT_KEYS if key in spec})
+    if problem:
+        raise ConfigError(f"config key {where}.{problem[0]}: {problem[1]}")
 
 
 def real_family_root(config, generator):
@@ -377,9 +367,9 @@ def _check_lower_bounds(config):
             f"an integer in [1, {search['max_length']}] (or raise max_length)")
     section["algorithms"] = _canonical_algorithms(
         section["algorithms"], "lower_bounds.algorithms",
-        lambda a: "cannot be played by an adaptive adversary; allowed: deterministic ids lru, fifo, "
-                  "followbits, followbits_robust, or combine(A,B) of them"
-        if a.randomized or "opt" in a.parts or a.prediction == "arrivals" else None)
+        lambda a: f"cannot be played by the step-by-step adversary (contract §4); allowed: the deterministic ids it "
+                  f"serves, {', '.join(STEPPED)}, or combine(A,B) of them"
+        if any(p not in STEPPED for p in a.parts) else None)
     randomized = section["randomized"]
     randomized["algorithms"] = _canonical_algorithms(
         randomized["algorithms"], "lower_bounds.randomized.algorithms",

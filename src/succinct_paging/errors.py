@@ -25,15 +25,20 @@ def inject_bits(truth, model, rate, seed):
         bits = np.where(hit & (truth == 1), 0, truth).astype(np.uint8)
     else:
         bits = np.where(hit & (truth == 0), 1, truth).astype(np.uint8)
-    return (bits, *count_errors(bits, truth))
+    return (bits, *_etas(bits, truth))
 
 
 def count_errors(bits, truth):
     """``(η0, η1)`` of predicted ``bits`` against ``truth`` (contract §1.4):
     η0 = #{b = 0, τ = 1} (wrong keep), η1 = #{b = 1, τ = 0} (wrong discard).
-    Both arrays hold 0/1 values of the same length. O(n)."""
-    bits = np.asarray(bits)
-    truth = np.asarray(truth)
+    Both are 1-D arrays of 0/1 values (integers or booleans) of the same
+    length; anything else raises ValueError naming the argument. O(n)."""
+    truth = as_bits(truth, name="truth")
+    bits = as_bits(bits, truth.shape[0], name="bits", other="truth")
+    return _etas(bits, truth)
+
+
+def _etas(bits, truth):
     return (int(np.count_nonzero((bits == 0) & (truth == 1))),
             int(np.count_nonzero((bits == 1) & (truth == 0))))
 

@@ -210,16 +210,42 @@ def mirror_dir(family):
     return real_family_root(config, gen) if gen in REAL_FAMILIES else config["traces"]["mirror"]
 
 
-def trace_inputs(wildcards):
-    """Files a family's trace job reads, so that Snakemake reruns it when they
-    change: the user's own files, the mirror's files, or the fetch rule's output."""
-    spec = config["families"][wildcards.family]
+def _trace_files(family):
+    """The files a family's trace job reads (the user's own files or the
+    mirror's), or None when it reads the fetch rule's output folder."""
+    spec = config["families"][family]
     gen = spec["generator"]
     if gen == "files":
         return sorted(str(p) for p in Path(spec["path"]).glob(spec["glob"]) if p.is_file())
     if gen in REAL_FAMILIES:
-        root = mirror_dir(wildcards.family)
+        root = mirror_dir(family)
         if root == "results/mirror":
-            return [f"results/mirror/{gen}"]
+            return None
         return sorted(str(p) for p in (Path(root) / gen).iterdir() if p.is_file())
     return []
+
+
+def trace_inputs(wildcards):
+    """Files a family's trace job reads: the user's own files, the mirror's
+    files (as ancient(): their content, the param ``content`` of
+    :func:`trace_content`, decides a rerun, not their mtime), or the fetch
+    rule's output."""
+    files = _trace_files(wildcards.family)
+    if files is None:
+        return [f"results/mirror/{config['families'][wildcards.family]['generator']}"]
+    return [ancient(f) for f in files]
+
+
+#: Per-file digests cached by (size, mtime, ctime, inode) across runs.
+TRACE_DIGEST_CACHE = ".snakemake/succinct-paging/trace-digests.json"
+
+
+def trace_content(family):
+    """SHA-256 of the names and contents of the files a family's trace job
+    reads (succinct_paging.traces.checksums.content_digest; each file hashed
+    once, then cached): a job param, so a trace replaced by a different one
+    reruns its jobs whatever its mtime, and an unchanged one does not."""
+    from succinct_paging.traces.checksums import content_digest
+
+    files = _trace_files(family)
+    return content_digest(files, TRACE_DIGEST_CACHE) if files else ""

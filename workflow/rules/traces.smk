@@ -8,6 +8,7 @@ rule traces:
         "logs/traces/{family}.log",
     params:
         spec=lambda wc: trace_spec(wc.family),
+        content=lambda wc: trace_content(wc.family),
         mirror=lambda wc: mirror_dir(wc.family),
         verify=config["traces"]["verify_checksums"],
         master_seed=config["master_seed"],

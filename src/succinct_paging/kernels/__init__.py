@@ -52,7 +52,9 @@ cache locators for the files of this package: a cached function is keyed on
 the content (SHA-256) of all modules of this folder together and of its own
 file (jitted code elsewhere in the package calls these kernels), so any edit
 here recompiles every kernel once. Nothing is written at import; the cache files
-go where numba puts them (``__pycache__`` here, or ``NUMBA_CACHE_DIR``).
+go where numba puts them (``__pycache__`` here, or ``NUMBA_CACHE_DIR``). When
+no cache folder is writable, :class:`NoCacheFallbackLocator` compiles without
+a lasting cache and warns once (numba alone would stop with a traceback).
 
 numba has no public hook for cache locators, so this relies on the private
 list ``CacheImpl._locator_classes``. pyproject.toml therefore pins numba to
@@ -67,8 +69,6 @@ import os
 from pathlib import Path
 
 from numba.core import caching
-
-from .structures import DROPPED, FAULT, NO_PAGE
 
 _FOLDER = Path(__file__).resolve().parent
 _PACKAGE = _FOLDER.parent
@@ -121,6 +121,49 @@ class ContentKeyedUserLocator(_user_locator_base()):
         return super().from_function(py_func, py_file) if _in_package(py_file) else None
 
 
+class NoCacheFallbackLocator(_user_locator_base()):
+    """The last resort when no cache folder is writable (a read-only install
+    and an unwritable HOME, ``NUMBA_CACHE_DIR`` unset or unwritable): numba
+    would stop with "no locator available". This one compiles into a
+    temporary folder of this process, removed at exit, so nothing is cached
+    across processes; one :class:`RuntimeWarning` says so and what to set."""
+
+    get_source_stamp = ContentKeyedLocator.get_source_stamp
+    _folder = None
+
+    def __init__(self, py_func, py_file):
+        self._py_file = py_file
+        self._lineno = py_func.__code__.co_firstlineno
+        self._cache_path = os.path.join(self._temporary(), self.get_suitable_cache_subpath(py_file))
+
+    @classmethod
+    def _temporary(cls):
+        if cls._folder is None:
+            import atexit
+            import shutil
+            import tempfile
+            import warnings
+
+            cls._folder = tempfile.mkdtemp(prefix="succinct-paging-numba-")
+            atexit.register(shutil.rmtree, cls._folder, ignore_errors=True)
+            warnings.warn(
+                f"numba cache: no writable cache folder ({_FOLDER / '__pycache__'}, NUMBA_CACHE_DIR, the user "
+                "cache under HOME); kernels are compiled in every process without a cache. Set NUMBA_CACHE_DIR "
+                "to a writable folder to keep them", RuntimeWarning, stacklevel=2)
+        return cls._folder
+
+    @classmethod
+    def from_function(cls, py_func, py_file):
+        if not _in_package(py_file):
+            return None
+        self = cls(py_func, py_file)
+        try:
+            self.ensure_cache_path()
+        except OSError:
+            return None
+        return self
+
+
 def _install_locators():
     impl = getattr(caching, "CacheImpl", None) or getattr(caching, "_CacheImpl", None)
     if not isinstance(getattr(impl, "_locator_classes", None), list):
@@ -130,10 +173,13 @@ def _install_locators():
                           f"as pinned in pyproject.toml); numba {numba.__version__} has none")
     ours = [ContentKeyedUserLocator, ContentKeyedLocator] if os.environ.get("NUMBA_CACHE_DIR") else \
         [ContentKeyedLocator]
-    impl._locator_classes = ours + [c for c in impl._locator_classes
-                                    if c not in (ContentKeyedLocator, ContentKeyedUserLocator)]
+    others = [c for c in impl._locator_classes
+              if c not in (ContentKeyedLocator, ContentKeyedUserLocator, NoCacheFallbackLocator)]
+    impl._locator_classes = ours + others + [NoCacheFallbackLocator]
 
 
 _install_locators()
+
+from .structures import DROPPED, FAULT, NO_PAGE  # noqa: E402  (after the locators: structures is jitted too)
 
 __all__ = ["DROPPED", "FAULT", "NO_PAGE", "ContentKeyedLocator", "kernel_sources_digest"]

@@ -56,13 +56,13 @@ import numpy as np
 import pandas as pd
 
 from succinct_paging.algorithms import parse_algorithm
-from succinct_paging.bounds import robust_budget
+from succinct_paging.bounds import STEPPED, robust_budget
 from succinct_paging.errors import count_errors
 from succinct_paging.kernels import DROPPED, FAULT
 from succinct_paging.simulation import run_kernel, run_parsed
 from succinct_paging.store import atomic_path
 from succinct_paging.truth import discard_bits
-from succinct_paging.validate import as_positive_int
+from succinct_paging.validate import as_int
 
 FAMILIES = ("lb_keep", "lb_discard", "lb_all_ones")
 
@@ -223,8 +223,8 @@ def _stepper(alg_id, k, budget):
 
 
 #: Algorithms the incremental adversary can serve step by step (and any
-#: ``combine`` of two of them).
-STEPPED = ("lru", "fifo", "followbits", "followbits_robust")
+#: ``combine`` of two of them): :data:`succinct_paging.bounds.STEPPED`, which
+#: the config check reads too; :func:`_stepper` has one entry per id.
 
 #: How a :class:`Tracker` follows the algorithm: ``step`` serves each request
 #: with a plain-Python step-by-step simulation (O(1) per request, O(k) per
@@ -254,8 +254,8 @@ class Tracker:
             raise ValueError("an adaptive adversary against the offline 'opt' is meaningless")
         if method not in METHODS:
             raise ValueError(f"method must be one of {', '.join(METHODS)}, got {method!r}")
-        self.k = as_positive_int(k, "k")
-        self.budget = 2 * self.k if budget is None else as_positive_int(budget, "budget")
+        self.k = as_int(k, "k")
+        self.budget = 2 * self.k if budget is None else as_int(budget, "budget")
         self.switch_factor = float(switch_factor)
         self.method = "probe" if method == "kernel" and len(self.parsed.parts) > 1 else method
         if method == "step":
@@ -428,10 +428,10 @@ def adversary(family, algorithm, k, rounds, budget=None, switch_factor=2.0, meth
     """
     if family not in _BUILDERS:
         raise ValueError(f"unknown lower-bound family {family!r}; allowed: {', '.join(FAMILIES)}")
-    k = as_positive_int(k, "k")
+    k = as_int(k, "k")
     if k < 2:
         raise ValueError(f"lower-bound families need k >= 2, got {k}")
-    rounds = as_positive_int(rounds, "rounds")
+    rounds = as_int(rounds, "rounds")
     tracker = Tracker(algorithm, k, budget, switch_factor, method)
     _BUILDERS[family](tracker, k, rounds)
     pages = np.asarray(tracker.pages, dtype=np.int64)

@@ -83,3 +83,43 @@ def verify_mirror_file(path, checksums: dict[str, str]) -> None:
         )
 
 
+
+
+def content_digest(paths, cache=None) -> str:
+    """One SHA-256 over the names and contents of ``paths`` (sorted): what a
+    job that reads these files depends on, whatever their mtimes (issue 21:
+    a corrected copy with an older mtime must rerun the jobs; a touched but
+    unchanged file must not). Each file's own digest is cached in the JSON
+    file ``cache`` (if given) under its path, keyed by (size, mtime_ns,
+    ctime_ns, inode): ctime cannot be set back by ``touch``, ``rsync -t`` or
+    ``tar``, so a changed file is hashed again. O(total size) the first time,
+    O(number of files) after."""
+    import json
+    import os
+
+    store = {}
+    if cache is not None and Path(cache).is_file():
+        try:
+            store = json.loads(Path(cache).read_text())
+        except (OSError, ValueError):
+            store = {}
+    digest = hashlib.sha256()
+    changed = False
+    for path in sorted(str(p) for p in paths):
+        st = os.stat(path)
+        key = [st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino]
+        entry = store.get(path)
+        if entry is None or entry[0] != key:
+            entry = [key, sha256_file(path)]
+            store[path] = entry
+            changed = True
+        digest.update(Path(path).name.encode() + b"\0" + entry[1].encode() + b"\0")
+    if cache is not None and changed:
+        try:
+            Path(cache).parent.mkdir(parents=True, exist_ok=True)
+            tmp = Path(f"{cache}.{os.getpid()}.tmp")
+            tmp.write_text(json.dumps(store, sort_keys=True))
+            os.replace(tmp, cache)
+        except OSError:
+            pass  # a read-only working directory: hash again next time
+    return digest.hexdigest()

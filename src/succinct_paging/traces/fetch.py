@@ -28,7 +28,7 @@ from succinct_paging.validate import as_int
 def _opt_faults(pages, k: int) -> int:
     """Faults of OPT (LFD, contract §1.1) at cache size ``k`` on a list of
     hashable page ids; used to select BrightKite users (``min_opt``)."""
-    return discard_bits(remap(pages), as_int("k", k))[0]
+    return discard_bits(remap(pages), as_int(k, "k"))[0]
 
 
 def _open_maybe_gzip(path: Path):
@@ -63,10 +63,10 @@ def cut_brightkite(
     qualify. Two passes over the source; O(size of the source).
     """
     checkins_path = Path(checkins_path)
-    n_users = as_int("n_users", n_users)
-    length = as_int("length", length)
-    min_opt = as_int("min_opt", min_opt, minimum=0)
-    k = as_int("k", k)
+    n_users = as_int(n_users, "n_users")
+    length = as_int(length, "length")
+    min_opt = as_int(min_opt, "min_opt", 0)
+    k = as_int(k, "k")
 
     counts: dict[bytes, int] = {}
     with _open_maybe_gzip(checkins_path) as f:
@@ -132,7 +132,7 @@ def cut_citibike(csv_paths_by_month, out_dir, length: int = 25000) -> list[Path]
     a station id is empty (naming file and line), or a month has fewer than
     ``length`` rides. Returns the written paths. O(length) per month.
     """
-    length = as_int("length", length)
+    length = as_int(length, "length")
     jobs = []
     for month, path in csv_paths_by_month.items():
         try:

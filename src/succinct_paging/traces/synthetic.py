@@ -13,14 +13,14 @@ from succinct_paging.validate import as_int, as_real
 
 
 def _rng(seed) -> np.random.Generator:
-    return np.random.default_rng(as_int("seed", seed, minimum=0))
+    return np.random.default_rng(as_int(seed, "seed", 0))
 
 
 def uniform(n: int, n_pages: int, seed: int) -> np.ndarray:
     """``n`` requests drawn independently and uniformly from ``n_pages`` pages
     (SPEC §5), remapped to first-appearance ids. O(n)."""
-    n = as_int("n", n)
-    n_pages = as_int("n_pages", n_pages)
+    n = as_int(n, "n")
+    n_pages = as_int(n_pages, "n_pages")
     return remap(_rng(seed).integers(0, n_pages, size=n))
 
 
@@ -33,8 +33,8 @@ def zipf(n: int, n_pages: int, s: float, seed: int) -> np.ndarray:
     first-appearance remap makes the output invariant under any relabelling
     of pages. O(n log n_pages + n_pages).
     """
-    n = as_int("n", n)
-    n_pages = as_int("n_pages", n_pages)
+    n = as_int(n, "n")
+    n_pages = as_int(n_pages, "n_pages")
     s = as_real("s", s, 0.0)
     cdf = np.cumsum(np.arange(1, n_pages + 1, dtype=np.float64) ** -s)
     cdf /= cdf[-1]
@@ -46,8 +46,8 @@ def loop(n: int, n_pages: int, seed: int = 0) -> np.ndarray:
     """Cyclic scan ``0, 1, …, n_pages-1, 0, 1, …`` of length ``n`` (SPEC §5;
     LRU's worst case when ``n_pages = k + 1``). ``seed`` is accepted for a
     uniform signature and ignored. O(n)."""
-    n = as_int("n", n)
-    n_pages = as_int("n_pages", n_pages)
+    n = as_int(n, "n")
+    n_pages = as_int(n_pages, "n_pages")
     return np.arange(n, dtype=np.int64) % n_pages
 
 
@@ -61,9 +61,9 @@ def working_set(n: int, n_pages: int, set_size: int, switch_prob: float, seed: i
     ``set_size == n_pages``); then the request is a uniform member.
     O(n log n) vectorised, plus O(1) Python work per switch.
     """
-    n = as_int("n", n)
-    n_pages = as_int("n_pages", n_pages)
-    set_size = as_int("set_size", set_size)
+    n = as_int(n, "n")
+    n_pages = as_int(n_pages, "n_pages")
+    set_size = as_int(set_size, "set_size")
     if set_size > n_pages:
         raise ValueError(f"set_size must be <= n_pages ({n_pages}), got {set_size}")
     switch_prob = as_real("switch_prob", switch_prob, 0.0, 1.0)
