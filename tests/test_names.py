@@ -18,7 +18,7 @@ from succinct_paging import config as config_module
 from succinct_paging.errors import ERROR_MODELS
 from succinct_paging.experiments import adversarial, k_sweep, learned
 from succinct_paging.plotting import style
-from succinct_paging.proofs import lower_bounds
+from succinct_paging.proofs import lower_bounds, yao
 from succinct_paging.traces import FORMATS, REAL_FAMILIES, SYNTHETIC
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -32,7 +32,7 @@ SCHEMA_ENUMS = {
     "k_sweep/errors/items/model": ERROR_MODELS + (k_sweep.SOON,),
     "plots/layout": tuple(sorted(style.LAYOUTS)),
     "lower_bounds/families/items": lower_bounds.FAMILIES,
-    "learned/predictors/items": learned.PREDICTORS,
+    "lower_bounds/randomized/search/algorithms/items": yao.SEARCH_ALGORITHMS,
     "families/additionalProperties/generator": tuple(SYNTHETIC) + tuple(REAL_FAMILIES) + ("files",),
     "families/additionalProperties/format": FORMATS,
     "k_sweep/families/items": tuple(k_sweep.FAMILIES),
@@ -96,7 +96,7 @@ def test_the_report_tables_are_one_list():
     allowed = _wildcard("table", text).split("|")
     block = text[text.index("REPORT_TABLES = ["):]
     block = block[:block.index("\n]") + 2]
-    asked = re.findall(r'(?<!\[)"([a-z_]+)"', block)  # config["..."] keys left out
+    asked = re.findall(r'(?<!\[)"([a-z_/]+)"', block)  # config["..."] keys left out
     assert sorted(allowed) == sorted(set(asked)), (allowed, asked)
     every_rule = "\n".join(RULES.values())
     for table in allowed:

@@ -46,7 +46,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from succinct_paging.errors import count_errors
+from succinct_paging import plugins
+from succinct_paging.errors import ERROR_MODELS, count_errors
 
 #: Kinds of predictions a source can give.
 KINDS = ("discard", "phase", "arrivals")
@@ -214,8 +215,6 @@ _BUILTIN = (
 #: Registered bit sources by id.
 REGISTRY = {s.id: s for s in _BUILTIN}
 
-#: The error models of contract §2 (bits from the truth at a rate).
-ERROR_MODELS = ("flip", "false_keep", "false_discard")
 
 
 def register(source):
@@ -236,6 +235,7 @@ def unregister(source_id):
 
 def get(source_id):
     """The entry of ``source_id`` or ValueError naming the allowed ids."""
+    plugins.ensure_loaded()
     if source_id not in REGISTRY:
         raise ValueError(f"unknown bit source {source_id!r}; allowed: {', '.join(REGISTRY)}")
     return REGISTRY[source_id]
@@ -243,6 +243,7 @@ def get(source_id):
 
 def learned_ids():
     """Ids of the past-only sources (the learned predictors), in order."""
+    plugins.ensure_loaded()
     return tuple(s.id for s in REGISTRY.values() if s.reads == "past")
 
 

@@ -400,6 +400,11 @@ def _check_learned(config):
         if fam not in config["families"]:
             raise ConfigError(f"config key learned.families[{i}]: {fam!r} is not a configured family; "
                               f"allowed: {', '.join(config['families'])}")
+    from succinct_paging.bitsources import learned_ids  # the live registry: plugins may add predictors
+    for i, predictor in enumerate(section["predictors"]):
+        if predictor not in learned_ids():
+            raise ConfigError(f"config key learned.predictors[{i}]: {predictor!r} is not a past-only bit source; "
+                              f"allowed: {', '.join(learned_ids())}")
     section["algorithms"] = _canonical_algorithms(
         section["algorithms"], "learned.algorithms",
         lambda a: "reads no predictions; prediction-free rows come from the main algorithms list"

@@ -21,8 +21,6 @@ from succinct_paging.bounds import robust_budget
 from succinct_paging.seeds import derive_seed
 from succinct_paging.simulation import run_parsed
 
-#: The first version's predictors (the registry has more: ``bitsources.learned_ids()``).
-PREDICTORS = ("lru_miss", "frequency", "logistic")
 
 def predict_bits(predictor, pages, n_pages, k, min_count=2, learning_rate=0.05):
     """Discard bits of ``predictor`` (a past-only source of

@@ -37,6 +37,9 @@ from succinct_paging.truth import setup_instance
 COLUMNS = ["family", "k", "algorithm", "instances", "seeds", "n", "opt", "eta0", "eta1", "expected_cost",
            "slope", "slope_low", "slope_high", "h_k_minus_1", "h_k", "two_h_k"]
 
+#: The algorithms whose worst slope the search probes (contract §3.4, §3.5: is 2H_k tight?).
+SEARCH_ALGORITHMS = ("mark0", "mark0_eager")
+
 #: Columns of results/lower_bounds_search.csv.
 SEARCH_COLUMNS = ["k", "algorithm", "n", "steps", "accepted", "search_seeds", "held_out_seeds", "opt",
                   "eta0", "eta1", "start", "best_search", "best_held_out", "two_h_k", "fraction_of_2h_k"]
