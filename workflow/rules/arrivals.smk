@@ -12,6 +12,8 @@ rule arrivals_simulate:
         "results/arrivals/runs/{family}/k{k}.parquet",
     log:
         "logs/arrivals/runs/{family}/k{k}.log",
+    benchmark:
+        "results/benchmarks/arrivals/runs/{family}/k{k}.tsv",
     params:
         algorithms=config["arrivals"]["algorithms"],
         sigmas=config["arrivals"]["sigmas"],
@@ -39,6 +41,8 @@ rule arrivals_aggregate:
         ),
     log:
         "logs/arrivals/aggregate.log",
+    benchmark:
+        "results/benchmarks/arrivals/aggregate.tsv",
     params:
         sort_keys=["trace_family", "k", "sigma", "instance", "seed", "algorithm"],
     conda:
@@ -66,6 +70,8 @@ rule arrivals_plots:
         pdf=expand("results/figures/arrivals_vs_sigma_{fk}.pdf", fk=arrival_figure_keys()),
     log:
         "logs/figures/arrivals_vs_sigma.log",
+    benchmark:
+        "results/benchmarks/figures/arrivals_vs_sigma.tsv",
     params:
         family_ks=arrival_family_ks(),
         layout=config["plots"]["layout"],
@@ -88,6 +94,8 @@ rule learned_predictors:
         ),
     log:
         "logs/learned_predictors.log",
+    benchmark:
+        "results/benchmarks/learned_predictors.tsv",
     params:
         family_ks=[(fam, config["families"][fam]["k"]) for fam in sorted(config["learned"]["families"])],
         predictors=config["learned"]["predictors"],
@@ -117,6 +125,8 @@ rule adversarial:
         ),
     log:
         "logs/adversarial.log",
+    benchmark:
+        "results/benchmarks/adversarial.tsv",
     params:
         family_ks=[(fam, config["families"][fam]["k"]) for fam in sorted(config["adversarial"]["families"])],
         instances=config["adversarial"]["instances"],
@@ -154,6 +164,8 @@ rule plot_adversarial:
         pdf=[f"results/figures/adversarial_{fam}_k{k}.pdf" for fam, k in adversarial_family_ks()],
     log:
         "logs/figures/adversarial.log",
+    benchmark:
+        "results/benchmarks/figures/adversarial.tsv",
     params:
         family_ks=adversarial_family_ks(),
         layout=config["plots"]["layout"],

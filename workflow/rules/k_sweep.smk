@@ -11,6 +11,8 @@ rule k_sweep_job:
         sweep_family="loop|uniform|loop_2k",
     log:
         "logs/k_sweep/{sweep_family}/k{k}.log",
+    benchmark:
+        "results/benchmarks/k_sweep/{sweep_family}/k{k}.tsv",
     params:
         # the keys of the section a job depends on (the family and k name its file)
         section={key: config["k_sweep"][key] for key in ("phases", "phases_per_k", "instances", "seeds", "errors", "algorithms")},
@@ -32,6 +34,8 @@ rule k_sweep_table:
         report("results/k_sweep.csv", caption="../report/k_sweep.rst", category="The dependence on k", subcategory="Tables"),
     log:
         "logs/k_sweep/table.log",
+    benchmark:
+        "results/benchmarks/k_sweep/table.tsv",
     conda:
         "../envs/pipeline.yaml"
     script:
@@ -52,6 +56,8 @@ rule plot_k_dependence:
         "results/figures/k_dependence.pdf",
     log:
         "logs/figures/k_dependence.log",
+    benchmark:
+        "results/benchmarks/figures/k_dependence.tsv",
     params:
         layout=config["plots"]["layout"],
     conda:
