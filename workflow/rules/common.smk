@@ -116,6 +116,17 @@ def k_sweep_outputs():
     return ["results/k_sweep.csv"] + [f"results/figures/k_dependence.{ext}" for ext in ("pdf", "png")]
 
 
+def k_sweep_shards():
+    """The k-sweep job outputs: per family of k_sweep.families (data-driven:
+    a family added there needs no edit here), k and chunk of seeds of
+    :func:`succinct_paging.experiments.k_sweep.shard_seeds`."""
+    from succinct_paging.experiments.k_sweep import shard_seeds
+
+    section = config["k_sweep"]
+    return [f"results/k_sweep/{fam}/k{k}/seeds{first}-{last}.parquet"
+            for fam in section["families"] for k in section["ks"] for first, last in shard_seeds(fam, k, section)]
+
+
 def arrival_family_ks():
     """(family, k) pairs of the arrivals section (contract §7), sorted (they are
     params of one job: the order must not depend on the config's key order)."""
