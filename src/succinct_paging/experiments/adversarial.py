@@ -38,8 +38,9 @@ import pandas as pd
 from succinct_paging.algorithms import parse_algorithm, upper_bound
 from succinct_paging.bounds import robust_budget
 from succinct_paging.seeds import derive_seed
-from succinct_paging.simulation import run_parsed
-from succinct_paging.truth import setup_instance
+
+# The kernels (numba) are imported where runs happen: the figure job reads
+# KINDS and the runs table without importing numba (issue 19).
 
 KINDS = ("flip", "false_keep", "false_discard")
 
@@ -70,6 +71,8 @@ class _Runner:
         self.switch_factor = float(switch_factor)
 
     def cost(self, bits):
+        from succinct_paging.simulation import run_parsed
+
         total = 0
         for s in self.seeds:
             total += run_parsed(self.alg, self.pages, bits, self.k, self.n_pages, s, self.budget,
@@ -80,6 +83,8 @@ class _Runner:
 def true_bits(algorithm, pages, k):
     """``(opt, truth, n_phases)``: OPT and the true bits of the kind
     ``algorithm`` reads (discard, or phase for phase-bit algorithms)."""
+    from succinct_paging.truth import setup_instance
+
     inst = setup_instance(pages, k)
     kind = "phase" if parse_algorithm(algorithm).prediction == "phase" else "discard"
     return inst.opt, inst.bits(kind), inst.n_phases

@@ -28,17 +28,12 @@ import numpy as np
 import pandas as pd
 
 from succinct_paging.algorithms import parse_algorithm
-from succinct_paging.arrivals import (
-    discard_bits_from_predictions,
-    lognormal_noise,
-    phase_bits_from_predictions,
-    true_next,
-)
 from succinct_paging.bounds import robust_budget
 from succinct_paging.errors import count_errors
 from succinct_paging.seeds import derive_seed
-from succinct_paging.simulation import run_parsed
-from succinct_paging.truth import setup_instance
+
+# The kernels (numba) are imported by the function that runs them: the merge
+# and figure jobs read run tables without importing numba (issue 19).
 
 COLUMNS = [
     "trace_family", "instance", "n", "N", "k", "algorithm", "prediction", "error_model",
@@ -57,6 +52,15 @@ def run_arrivals_grid(family, traces, k, algorithms, sigmas, replicates, master_
     >= 0; ``replicates``: replicate seeds. Algorithm seeds derive from the
     master seed and the names, not from σ. O(n log k) per run.
     """
+    from succinct_paging.arrivals import (
+        discard_bits_from_predictions,
+        lognormal_noise,
+        phase_bits_from_predictions,
+        true_next,
+    )
+    from succinct_paging.simulation import run_parsed
+    from succinct_paging.truth import setup_instance
+
     parsed = [parse_algorithm(a) for a in algorithms]
     baseline = [a for a in parsed if a.prediction == "none"]
     predicted = [a for a in parsed if a.prediction != "none"]
