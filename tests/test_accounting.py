@@ -61,3 +61,31 @@ def test_na_columns_are_nan_and_count_as_zero(tmp_path):
 def test_pattern_regex_repeated_wildcard_must_agree():
     regex = pattern_regex("a/{x}/b_{x}.tsv")
     assert regex.match("a/1/b_1.tsv") and not regex.match("a/1/b_2.tsv")
+
+
+def test_cpu_seconds_come_from_the_job_log_when_it_has_them(tmp_path):
+    """The benchmark samples CPU time (every 30 s after 15 s) and misses a
+    job's end; the job's own resources line is exact and wins."""
+    _bench(tmp_path, "results/benchmarks/runs/loop/k4/baseline.tsv", 40.0, 12.0, rss="100.0")
+    log = tmp_path / "logs/runs/loop/k4/baseline.log"
+    log.parent.mkdir(parents=True)
+    log.write_text("2026-01-01T00:00:00+00:00 started\n"
+                   "2026-01-01T00:00:40+00:00 job resources: cpu_seconds=39.250 max_rss_mb=250.5\n")
+    rows = gather({"baseline": "results/benchmarks/runs/{family}/k{k}/baseline.tsv"}, tmp_path)
+    assert rows[0][4] == 39.25 and rows[0][3] == 250.5
+
+
+def test_open_log_ends_with_the_resources_line(tmp_path):
+    import subprocess
+    import sys
+
+    log = tmp_path / "job.log"
+    code = ("import sys; from succinct_paging.joblog import open_log; "
+            f"sys.stderr = open_log({str(log)!r}); print('work', file=sys.stderr); sum(range(10**6))")
+    subprocess.run([sys.executable, "-c", code], check=True)
+    from succinct_paging.accounting import log_resources
+
+    lines = log.read_text().splitlines()
+    assert lines[0].endswith(" work") and "job resources: cpu_seconds=" in lines[-1]
+    cpu, rss = log_resources(log)
+    assert cpu > 0 and rss > 10

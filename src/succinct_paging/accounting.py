@@ -59,12 +59,38 @@ def _literal_length(pattern):
     return len(_WILDCARD.sub("", pattern))
 
 
+def log_resources(path):
+    """``(cpu_seconds, max_rss_mb)`` from the last ``job resources:`` line of
+    a job log (:func:`succinct_paging.joblog.resources_line`), or None when
+    the log has none (a job that does not use open_log, or was killed)."""
+    try:
+        with open(path, encoding="utf-8", errors="replace") as fh:
+            lines = [line for line in fh if "job resources:" in line]
+    except OSError:
+        return None
+    if not lines:
+        return None
+    fields = dict(part.split("=", 1) for part in lines[-1].split("job resources:", 1)[1].split() if "=" in part)
+    try:
+        return float(fields["cpu_seconds"]), float(fields["max_rss_mb"])
+    except (KeyError, ValueError):
+        return None
+
+
+def log_path(benchmark_rel):
+    """The log of a benchmark file by the convention: ``results/benchmarks/X.tsv`` → ``logs/X.log``."""
+    return "logs/" + benchmark_rel.removeprefix("results/benchmarks/").removesuffix(".tsv") + ".log"
+
+
 def gather(patterns, root="."):
     """Rows ``(rule, wildcards, seconds, max_rss_mb, cpu_seconds, path)`` of
     every benchmark file under ``root`` that one of ``patterns`` (``{rule:
     benchmark pattern}``, relative paths, wildcard constraints allowed)
     matches; ``wildcards`` is ``name=value`` joined by ``;`` in the pattern's
-    order. A file that several patterns match belongs to the one with the
+    order. CPU seconds come from the job log's ``job resources:`` line when
+    it has one (:func:`log_resources`; the log is the benchmark path with
+    ``results/benchmarks/`` → ``logs/``, ``.tsv`` → ``.log``), else from the
+    benchmark's samples. A file that several patterns match belongs to the one with the
     most literal characters (``figures/smoothness_{family}_k{k}`` before
     ``figures/{family}_k{k}``). Sorted by rule and wildcards.
     O(files × rules)."""
@@ -80,7 +106,11 @@ def gather(patterns, root="."):
             m = regex.match(rel)
             if m:
                 wildcards = ";".join(f"{k}={v}" for k, v in m.groupdict().items())
-                rows.append((rule, wildcards, *read_benchmark(path), rel))
+                seconds, rss, cpu = read_benchmark(path)
+                exact = log_resources(root / log_path(rel))
+                if exact:  # the job's own count: exact, where the benchmark's samples miss the end
+                    cpu, rss = exact[0], max(rss, exact[1]) if rss == rss else exact[1]
+                rows.append((rule, wildcards, seconds, rss, cpu, rel))
                 break
     return sorted(rows, key=lambda r: (r[0], r[1]))
 
