@@ -9,10 +9,12 @@ rule aggregate:
         "logs/aggregate.log",
     benchmark:
         "results/benchmarks/aggregate.tsv",
+    params:
+        sort_keys=RUNS_SORT_KEYS,
     conda:
         "../envs/pipeline.yaml"
     script:
-        "../scripts/aggregate.py"
+        "../scripts/concat_tables.py"
 
 
 rule summarize:

@@ -46,6 +46,9 @@ wildcard_constraints:
 
 FIGURES = ("ratio_vs_rate", "consistency", "robustness")
 
+#: Canonical row order of runs tables (experiments.grid.sort_runs), for the merge step.
+RUNS_SORT_KEYS = ["trace_family", "k", "error_model", "rate", "instance", "seed", "algorithm"]
+
 
 def rate_label(rate):
     """The one spelling of a rate in file names: Python's repr of the float."""

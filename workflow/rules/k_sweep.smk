@@ -36,15 +36,17 @@ rule k_sweep_table:
     input:
         k_sweep_shards(),
     output:
-        report("results/k_sweep.csv", caption="../report/k_sweep.rst", category="The dependence on k", subcategory="Tables"),
+        csv=report("results/k_sweep.csv", caption="../report/k_sweep.rst", category="The dependence on k", subcategory="Tables"),
     log:
         "logs/k_sweep/table.log",
     benchmark:
         "results/benchmarks/k_sweep/table.tsv",
+    params:
+        sort_keys=RUNS_SORT_KEYS,
     conda:
         "../envs/pipeline.yaml"
     script:
-        "../scripts/k_sweep_table.py"
+        "../scripts/concat_tables.py"
 
 
 rule plot_k_dependence:

@@ -238,6 +238,20 @@ def write_runs_csv(df, path):
         df.to_csv(tmp, index=False, float_format="%.10g", lineterminator="\n")
 
 
+def concat_tables(paths, sort_keys=None):
+    """Concatenate per-job Parquet tables (any columns, all alike) in the
+    order of ``paths``, or stably sorted by ``sort_keys`` (NaN first): the
+    merge step of jobs whose rows do not depend on which job made them.
+    Raises ValueError without paths (the columns would be unknown)."""
+
+    if not paths:
+        raise ValueError("no tables to concatenate")
+    df = pd.concat([pd.read_parquet(p) for p in paths], ignore_index=True)
+    if sort_keys:
+        df = df.sort_values(list(sort_keys), na_position="first", kind="mergesort").reset_index(drop=True)
+    return df
+
+
 def concat_runs(paths):
     """Concatenate per-job run tables in canonical order."""
     frames = [pd.read_parquet(p) for p in paths]
