@@ -150,17 +150,19 @@ LARGE_KS = (16, 256, 1024, 4096)
 
 def large_k_workloads(quick):
     """Workloads of ``--large-k``: per k of :data:`LARGE_KS`, uniform requests
-    over k + 1 pages (the k-sweep's Yao family: every online algorithm
-    faults often) and zipf(0.9) over max(10 k, 10^4) pages, each with bits flipped at
+    over k + 1 pages (the k-sweep's Yao family), the cycle over k + 1 pages
+    (the k-sweep's ``loop``: LRU and FIFO fault on every request) and zipf(0.9) over max(10 k, 10^4) pages, each with bits flipped at
     rate 0.1 and with every bit wrong (flip at rate 1, the k-sweep's
     fault-heaviest setting). ``n`` requests each (2·10^6; 2·10^4 with ``quick``)."""
     n = 2 * 10**4 if quick else 2 * 10**6
     out = []
     for k in LARGE_KS:
         uni = traces_mod.uniform(n, k + 1, ZIPF_SEED)
+        cycle = traces_mod.loop(n, k + 1)
         zipf = traces_mod.zipf(n, max(10 * k, 10**4), 0.9, ZIPF_SEED)
         for rate in (FLIP_RATE, 1.0):
-            out += [Workload("uniform(k+1)", uni, k, rate), Workload("zipf", zipf, k, rate)]
+            out += [Workload("uniform(k+1)", uni, k, rate), Workload("loop(k+1)", cycle, k, rate),
+                    Workload("zipf", zipf, k, rate)]
     return out
 
 
@@ -653,7 +655,7 @@ def main(argv=None):
                          "then re-render the Markdown")
     ap.add_argument("--read-trace-requests", type=int, default=10**8, help="records for --read-trace")
     ap.add_argument("--large-k", action="store_true",
-                    help="only measure throughput at k = 16, 256, 1024, 4096 (uniform over k+1 pages and zipf; "
+                    help="only measure throughput at k = 16, 256, 1024, 4096 (uniform and cycle over k+1 pages, zipf; "
                          "bits flipped at 0.1 and all wrong), then re-render the Markdown")
     ap.add_argument("--probe", help=argparse.SUPPRESS)
     ap.add_argument("--probe-read", help=argparse.SUPPRESS)
