@@ -602,6 +602,9 @@ def render_markdown(out):
                       _md_table(ratio.reset_index(), "{:.2f}"), ""]
     lk = out / "large_k.csv"
     if lk.exists():
+        if (out / "large_k_meta.json").exists():
+            parts += [f"- large k, {key}: {v}" for key, v in json.loads((out / "large_k_meta.json").read_text()).items()]
+            parts += [""]
         df = pd.read_csv(lk)
         for rate, title in ((FLIP_RATE, f"bits flipped at rate {FLIP_RATE}"), (1.0, "every bit wrong (flip at rate 1)")):
             sub = df[np.isclose(df["flip_rate"], rate)].copy()
@@ -673,7 +676,12 @@ def main(argv=None):
         render_markdown(out)
         return 0
     if args.large_k:
+        load = " ".join(f"{x:.2f}" for x in os.getloadavg())
         bench_large_k(args.quick, args.repeats).to_csv(out / "large_k.csv", index=False)
+        (out / "large_k_meta.json").write_text(json.dumps(
+            {"date": datetime.datetime.now().isoformat(timespec="seconds"), "machine": _machine(),
+             "mode": "quick" if args.quick else "full", "repeats": args.repeats, "load average at start": load,
+             "load average at end": " ".join(f"{x:.2f}" for x in os.getloadavg())}, indent=1))
         render_markdown(out)
         return 0
     if args.pipeline:
