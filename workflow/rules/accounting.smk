@@ -3,12 +3,6 @@
 # rule below gathers whatever benchmark files exist for every rule of the
 # workflow (found from the rules' own benchmark patterns, so rules added later
 # need no edit), and the end of the run states the totals.
-from succinct_paging.accounting import read_table, statement
-
-
-def benchmark_patterns():
-    """``{rule: benchmark pattern}`` of every rule that has one (constraints included)."""
-    return {r.name: str(r.benchmark) for r in workflow.rules if r.benchmark is not None}
 
 
 rule benchmarks_table:
@@ -32,5 +26,4 @@ rule benchmarks_table:
 
 
 onsuccess:
-    if Path("results/benchmarks.csv").exists():
-        logger.info(statement(read_table("results/benchmarks.csv")))
+    accounting_statement()

@@ -119,6 +119,20 @@ def k_sweep_outputs():
     return ["results/k_sweep.csv"] + [f"results/figures/k_dependence.{ext}" for ext in ("pdf", "png")]
 
 
+def benchmark_patterns():
+    """``{rule: benchmark pattern}`` of every rule that has one (constraints
+    included), for rule benchmarks_table (workflow/rules/accounting.smk)."""
+    return {r.name: str(r.benchmark) for r in workflow.rules if r.benchmark is not None}
+
+
+def accounting_statement():
+    """Log the totals of results/benchmarks.csv (as last gathered), at the end of a run."""
+    from succinct_paging.accounting import read_table, statement
+
+    if Path("results/benchmarks.csv").exists():
+        logger.info(statement(read_table("results/benchmarks.csv")) + " (results/benchmarks.csv)")
+
+
 def k_sweep_shards():
     """The k-sweep job outputs: per family of k_sweep.families (data-driven:
     a family added there needs no edit here), k and chunk of seeds of
