@@ -12,7 +12,8 @@ _ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;"})
 
 
 def _cell(text):
-    return text.translate(_ESCAPES)
+    """As pandas writes a cell: markup escaped, stripped, each pair of spaces as two non-breaking ones."""
+    return text.translate(_ESCAPES).strip().replace("  ", "&nbsp;&nbsp;")
 
 
 def read_rows(path):
