@@ -37,4 +37,8 @@ rule all:
     input:
         get_final_output(),
         REPORT_TABLES,
+        "results/benchmarks.csv",
     default_target: True
+
+
+include: "workflow/rules/accounting.smk"

@@ -102,14 +102,15 @@ BITS_SEED = 1
 class Workload:
     """One trace at one cache size, with the predicted bits of both kinds."""
 
-    def __init__(self, trace, pages, k):
+    def __init__(self, trace, pages, k, flip_rate=FLIP_RATE):
         self.trace = trace
+        self.flip_rate = flip_rate
         inst = setup_instance(pages, k)
         self.pages, self.n_pages, self.k = inst.pages, inst.n_pages, inst.k
         self.bits = {
             "none": np.zeros(inst.n, dtype=np.uint8),
-            "discard": inject_bits(inst.discard, "flip", FLIP_RATE, BITS_SEED)[0],
-            "phase": inject_bits(inst.phase, "flip", FLIP_RATE, BITS_SEED)[0],
+            "discard": inject_bits(inst.discard, "flip", flip_rate, BITS_SEED)[0],
+            "phase": inject_bits(inst.phase, "flip", flip_rate, BITS_SEED)[0],
         }
 
     def run(self, algorithm):
@@ -142,6 +143,36 @@ def make_workloads(which, quick, mirror):
     return out
 
 
+#: Cache sizes of ``--large-k`` (issue 19: sizing a k-sweep).
+LARGE_KS = (16, 256, 1024, 4096)
+
+
+def large_k_workloads(quick):
+    """Workloads of ``--large-k``: per k of :data:`LARGE_KS`, uniform requests
+    over k + 1 pages (the k-sweep's Yao family), the cycle over k + 1 pages
+    (the k-sweep's ``loop``: LRU and FIFO fault on every request) and zipf(0.9) over max(10 k, 10^4) pages, each with bits flipped at
+    rate 0.1 and with every bit wrong (flip at rate 1, the k-sweep's
+    fault-heaviest setting). ``n`` requests each (2·10^6; 2·10^4 with ``quick``)."""
+    n = 2 * 10**4 if quick else 2 * 10**6
+    out = []
+    for k in LARGE_KS:
+        uni = traces_mod.uniform(n, k + 1, ZIPF_SEED)
+        cycle = traces_mod.loop(n, k + 1)
+        zipf = traces_mod.zipf(n, max(10 * k, 10**4), 0.9, ZIPF_SEED)
+        for rate in (FLIP_RATE, 1.0):
+            out += [Workload("uniform(k+1)", uni, k, rate), Workload("loop(k+1)", cycle, k, rate),
+                    Workload("zipf", zipf, k, rate)]
+    return out
+
+
+def bench_large_k(quick, repeats, log=print):
+    """Throughput table of ``--large-k`` (:func:`large_k_workloads`): one row
+    per trace, k, bits setting and algorithm, requests per wall and per CPU
+    second (medians, runs interleaved as in :func:`bench_kernels`)."""
+    df = bench_kernels(large_k_workloads(quick), repeats, log=log)
+    return df
+
+
 # ----------------------------------------------------------------- throughput
 
 
@@ -166,10 +197,10 @@ def bench_kernels(workloads, repeats, log=print):
                 cpu[alg].append(time.thread_time() - c0)
         for alg in KERNELS:
             sec = statistics.median(wall[alg])
-            rows.append(dict(trace=w.trace, n=len(w.pages), N=w.n_pages, k=w.k, algorithm=alg,
+            rows.append(dict(trace=w.trace, n=len(w.pages), N=w.n_pages, k=w.k, flip_rate=w.flip_rate, algorithm=alg,
                              faults=faults[alg], seconds=sec, cpu_seconds=statistics.median(cpu[alg]),
                              req_per_s=len(w.pages) / sec))
-            log(f"{w.trace:9s} k={w.k:<6d} {alg:26s} {len(w.pages) / sec / 1e6:8.1f} Mreq/s")
+            log(f"{w.trace:9s} k={w.k:<6d} flip={w.flip_rate:<4g} {alg:26s} {len(w.pages) / sec / 1e6:8.1f} Mreq/s")
     return pd.DataFrame(rows)
 
 
@@ -595,6 +626,20 @@ def render_markdown(out):
         mreq = df.pivot(index="predictor", columns="column", values="req_per_s") / 1e6
         parts += ["## Learned predictors (Mreq/s, wall clock; predictions only)", "",
                   _md_table(mreq.reset_index(), "{:.1f}"), ""]
+    lk = out / "large_k.csv"
+    if lk.exists():
+        if (out / "large_k_meta.json").exists():
+            parts += [f"- large k, {key}: {v}" for key, v in json.loads((out / "large_k_meta.json").read_text()).items()]
+            parts += [""]
+        df = pd.read_csv(lk)
+        for rate, title in ((FLIP_RATE, f"bits flipped at rate {FLIP_RATE}"), (1.0, "every bit wrong (flip at rate 1)")):
+            sub = df[np.isclose(df["flip_rate"], rate)].copy()
+            sub["column"] = sub["trace"] + " k=" + sub["k"].astype(str)
+            cols = list(dict.fromkeys(sub.sort_values(["trace", "k"])["column"]))
+            sub["req_per_cpu_s"] = sub["n"] / sub["cpu_seconds"]
+            table = sub.pivot(index="algorithm", columns="column", values="req_per_cpu_s").reindex(KERNELS)[cols] / 1e6
+            parts += [f"## Throughput at large k (Mreq per CPU second), {title}", "",
+                      _md_table(table.reset_index(), "{:.1f}"), ""]
     lc = out / "libcachesim.csv"
     if lc.exists():
         df = pd.read_csv(lc)
@@ -638,6 +683,9 @@ def main(argv=None):
                     help="only measure reading an oracleGeneral trace (writes a 2.4 GB temporary file), "
                          "then re-render the Markdown")
     ap.add_argument("--read-trace-requests", type=int, default=10**8, help="records for --read-trace")
+    ap.add_argument("--large-k", action="store_true",
+                    help="only measure throughput at k = 16, 256, 1024, 4096 (uniform and cycle over k+1 pages, zipf; "
+                         "bits flipped at 0.1 and all wrong), then re-render the Markdown")
     ap.add_argument("--probe", help=argparse.SUPPRESS)
     ap.add_argument("--probe-read", help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
@@ -651,6 +699,15 @@ def main(argv=None):
     out.mkdir(parents=True, exist_ok=True)
     if args.read_trace:
         bench_read_trace(args.read_trace_requests).to_csv(out / "read_trace.csv", index=False)
+        render_markdown(out)
+        return 0
+    if args.large_k:
+        load = " ".join(f"{x:.2f}" for x in os.getloadavg())
+        bench_large_k(args.quick, args.repeats).to_csv(out / "large_k.csv", index=False)
+        (out / "large_k_meta.json").write_text(json.dumps(
+            {"date": datetime.datetime.now().isoformat(timespec="seconds"), "machine": _machine(),
+             "mode": "quick" if args.quick else "full", "repeats": args.repeats, "load average at start": load,
+             "load average at end": " ".join(f"{x:.2f}" for x in os.getloadavg())}, indent=1))
         render_markdown(out)
         return 0
     if args.pipeline:

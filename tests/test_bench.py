@@ -41,3 +41,24 @@ def test_quick_benchmark_writes_tables(tmp_path):
     for alg in bench.KERNELS:
         assert f"| {alg} |" in md
     assert "## Learned predictors" in md and "| optgen |" in md
+
+
+def test_large_k_table_covers_every_kernel_k_trace_and_bits_setting(tmp_path):
+    """``--large-k --quick``: one row per kernel, k, trace and bits setting,
+    and the cycle over k + 1 pages is the fault-heavy case (LRU faults on
+    every request)."""
+    assert bench.main(["--large-k", "--quick", "--repeats", "1", "--out", str(tmp_path)]) == 0
+    df = pd.read_csv(tmp_path / "large_k.csv")
+    assert set(df["trace"]) == {"uniform(k+1)", "loop(k+1)", "zipf"}
+    assert set(df["flip_rate"]) == {bench.FLIP_RATE, 1.0}
+    for (trace, rate), group in df.groupby(["trace", "flip_rate"]):
+        ks = sorted(group["k"].unique())
+        assert len(ks) == len(bench.LARGE_KS), (trace, ks)  # k capped only where pages are fewer
+        for _, g in group.groupby("k"):
+            assert sorted(g["algorithm"]) == sorted(bench.KERNELS)
+    loop = df[df["trace"] == "loop(k+1)"].set_index(["k", "flip_rate", "algorithm"])["faults"]
+    n = df["n"].iloc[0]
+    for k in bench.LARGE_KS:
+        assert loop[(k, 1.0, "lru")] == n  # the cycle over k + 1 pages: LRU faults on every request
+    assert (df["req_per_s"] > 0).all()
+    assert "Throughput at large k" in (tmp_path / "benchmarks.md").read_text()

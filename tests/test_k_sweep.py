@@ -14,7 +14,7 @@ from succinct_paging.bounds import harmonic
 from succinct_paging.config import ConfigError, check_config
 from succinct_paging.experiments.grid import COLUMNS
 from succinct_paging.experiments.k_sweep import (FAMILIES, fit_log, length, make_instances, mark_predict_robustness,
-                                                 n_pages, pooled, read_sweep, run_job, soon_bits)
+                                                 n_pages, pooled, read_sweep, run_job, shard_seeds, soon_bits)
 from succinct_paging.experiments.grid import write_runs_csv
 from succinct_paging.plotting.k_dependence import plot_k_dependence
 from succinct_paging.truth import setup_instance
@@ -230,3 +230,50 @@ def test_config_rejects_bad_sections(section, key, words):
         check_config(_config(**section), SCHEMA, ROOT)
     msg = str(exc.value)
     assert f"config key {key}" in msg and words in msg, msg
+
+
+@pytest.mark.parametrize("chunks", [[[0], [1], [2]], [[0, 1], [2]], [[2], [0, 1]]])
+def test_sharded_seeds_merge_to_the_same_bytes(chunks, tmp_path):
+    """Jobs over chunks of the seeds, concatenated as k_sweep_table does,
+    give byte for byte the table of one job over all seeds (issue 19): a
+    run must not depend on the other seeds of its job (the seed-0-only runs
+    of deterministic algorithms with certain bits included)."""
+    from succinct_paging.experiments.grid import concat_runs, write_runs
+
+    for fam in ("uniform", "loop_2k"):
+        whole = tmp_path / f"{fam}_whole.csv"
+        write_runs_csv(run_job(fam, 3, SECTION, 3), whole)
+        parts = []
+        for i, seeds in enumerate(chunks):
+            part = run_job(fam, 3, SECTION, 3, seeds=seeds)
+            assert set(part["seed"]) <= set(seeds)
+            parts.append(tmp_path / f"{fam}_{i}.parquet")
+            write_runs(part, parts[-1])
+        merged = tmp_path / f"{fam}_merged.csv"
+        write_runs_csv(concat_runs(parts), merged)
+        assert merged.read_bytes() == whole.read_bytes()
+
+
+@settings(max_examples=60, deadline=None)
+@given(seeds=st.integers(1, 50), k=st.sampled_from([2, 16, 256, 1024]), budget=st.integers(1, 10**11),
+       family=st.sampled_from(sorted(FAMILIES)))
+def test_shards_partition_the_seeds_within_the_budget(seeds, k, budget, family):
+    """shard_seeds cuts 0 … seeds−1 into contiguous chunks, as few as keep
+    each job's estimated steps within requests_per_job (one seed per job at
+    most), and near-equal (sizes differ by at most one)."""
+    section = {**SECTION, "seeds": seeds, "requests_per_job": budget, "phases": 30}
+    chunks = shard_seeds(family, k, section)
+    flat = [s for first, last in chunks for s in range(first, last + 1)]
+    assert flat == list(range(seeds))
+    sizes = [last - first + 1 for first, last in chunks]
+    assert max(sizes) - min(sizes) <= 1
+    per_seed = length(family, k, 30, 0) * (1 if family != "uniform" else 2) * len(SECTION["errors"]) \
+        * len(SECTION["algorithms"])
+    fit = max(1, budget // per_seed)  # seeds per job within the budget (one at least)
+    assert max(sizes) <= fit  # every job within the budget, unless one seed alone exceeds it
+    assert len(chunks) == 1 or (len(chunks) - 1) * fit < seeds  # as few jobs as that allows
+
+
+def test_run_job_rejects_seeds_outside_the_section():
+    with pytest.raises(ValueError, match="k_sweep.seeds"):
+        run_job("loop", 2, SECTION, 3, seeds=[3])

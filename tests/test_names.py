@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 
 from succinct_paging import config as config_module
 from succinct_paging.errors import ERROR_MODELS
-from succinct_paging.experiments import adversarial, k_sweep, learned
+from succinct_paging.experiments import adversarial, k_sweep
 from succinct_paging.plotting import style
 from succinct_paging.proofs import lower_bounds, yao
 from succinct_paging.traces import FORMATS, REAL_FAMILIES, SYNTHETIC

@@ -53,10 +53,14 @@ FAMILY = "loop"  # the tiny config's smallest family: the determinism and interr
 
 def outputs(workdir):
     """``{relative path: (sha256, inode, mtime_ns)}`` of every file under
-    results/ whose name is not hidden (hidden = a writer's temporary file)."""
+    results/ whose name is not hidden (hidden = a writer's temporary file),
+    except the per-job accounting (results/benchmarks/ and benchmarks.csv:
+    measured times, which differ between any two runs)."""
     found = {}
     for path in sorted((Path(workdir) / "results").rglob("*")):
         rel = path.relative_to(workdir)
+        if rel.as_posix().startswith(("results/benchmarks/", "results/benchmarks.csv")):
+            continue
         if path.is_file() and not any(part.startswith(".") for part in rel.parts):
             st = path.stat()
             found[rel.as_posix()] = (sha256(path), st.st_ino, st.st_mtime_ns)

@@ -47,7 +47,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from succinct_paging import plugins
-from succinct_paging.errors import ERROR_MODELS, count_errors
+from succinct_paging.errors import ERROR_MODELS, count_errors  # noqa: F401 (ERROR_MODELS: the registry's entries)
 
 #: Kinds of predictions a source can give.
 KINDS = ("discard", "phase", "arrivals")

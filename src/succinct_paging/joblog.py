@@ -5,7 +5,10 @@ tracebacks written to ``sys.stderr`` are stamped too."""
 
 from __future__ import annotations
 
+import atexit
 import io
+import os
+import resource
 from datetime import datetime, timezone
 
 
@@ -46,6 +49,31 @@ class TimestampedLog(io.TextIOBase):
         return self._raw.fileno()
 
 
-def open_log(path) -> TimestampedLog:
-    """Open ``path`` for writing (truncated, UTF-8) as a :class:`TimestampedLog`."""
-    return TimestampedLog(open(path, "w", encoding="utf-8"))
+#: Start of the last line of a job log: the job's exact CPU seconds and peak
+#: memory (Snakemake's benchmark samples CPU time every 30 s after the first
+#: 15 s, and misses what a job spends after its last sample).
+RESOURCES = "job resources:"
+
+
+def resources_line():
+    """``job resources: cpu_seconds=… max_rss_mb=…`` of this process (user +
+    system CPU since it started, children waited for included)."""
+    t = os.times()
+    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
+    return f"{RESOURCES} cpu_seconds={t.user + t.system + t.children_user + t.children_system:.3f} max_rss_mb={rss:.1f}"
+
+
+def open_log(path, resources=True) -> TimestampedLog:
+    """Open ``path`` for writing (truncated, UTF-8) as a :class:`TimestampedLog`;
+    with ``resources``, :func:`resources_line` is its last line when the
+    process exits normally (read by :mod:`succinct_paging.accounting`)."""
+    log = TimestampedLog(open(path, "w", encoding="utf-8"))
+    if resources:
+        atexit.register(_write_resources, log)
+    return log
+
+
+def _write_resources(log):
+    if not log.closed:
+        log.write(resources_line() + "\n")
+        log.flush()

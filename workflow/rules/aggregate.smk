@@ -7,10 +7,14 @@ rule aggregate:
         csv=report("results/runs.csv", caption="../report/runs.rst", category="Tables", subcategory="CSV (download)"),
     log:
         "logs/aggregate.log",
+    benchmark:
+        "results/benchmarks/aggregate.tsv",
+    params:
+        sort_keys=RUNS_SORT_KEYS,
     conda:
         "../envs/pipeline.yaml"
     script:
-        "../scripts/aggregate.py"
+        "../scripts/concat_tables.py"
 
 
 rule summarize:
@@ -26,6 +30,8 @@ rule summarize:
                       subcategory="CSV (download)"),
     log:
         "logs/summarize.log",
+    benchmark:
+        "results/benchmarks/summarize.tsv",
     params:
         master_seed=config["master_seed"],
     conda:
@@ -48,6 +54,8 @@ rule latex_table:
         ),
     log:
         "logs/tables/{family}_k{k}.log",
+    benchmark:
+        "results/benchmarks/tables/{family}_k{k}.tsv",
     localrule: True
     conda:
         "../envs/pipeline.yaml"
@@ -68,6 +76,8 @@ rule empirical_constants:
         ),
     log:
         "logs/empirical_constants.log",
+    benchmark:
+        "results/benchmarks/empirical_constants.tsv",
     conda:
         "../envs/pipeline.yaml"
     script:
@@ -83,6 +93,8 @@ rule excluded_instances:
         csv=report("results/excluded_instances.csv", caption="../report/excluded_instances.rst", category="Tables", subcategory="CSV (download)"),
     log:
         "logs/excluded_instances.log",
+    benchmark:
+        "results/benchmarks/excluded_instances.tsv",
     params:
         family_ks=sorted(family_ks()),  # sorted: the config's key order must not rerun the job
         exclude_trivial=config["exclude_trivial"],
@@ -100,6 +112,8 @@ rule config_used:
         yaml=report("results/config.used.yaml", caption="../report/config_used.rst", category="Tables", subcategory="Provenance"),
     log:
         "logs/config_used.log",
+    benchmark:
+        "results/benchmarks/config_used.tsv",
     params:
         config=config,
         repo_root=workflow.basedir,

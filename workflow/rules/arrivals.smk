@@ -12,6 +12,8 @@ rule arrivals_simulate:
         "results/arrivals/runs/{family}/k{k}.parquet",
     log:
         "logs/arrivals/runs/{family}/k{k}.log",
+    benchmark:
+        "results/benchmarks/arrivals/runs/{family}/k{k}.tsv",
     params:
         algorithms=config["arrivals"]["algorithms"],
         sigmas=config["arrivals"]["sigmas"],
@@ -39,12 +41,14 @@ rule arrivals_aggregate:
         ),
     log:
         "logs/arrivals/aggregate.log",
+    benchmark:
+        "results/benchmarks/arrivals/aggregate.tsv",
     params:
         sort_keys=["trace_family", "k", "sigma", "instance", "seed", "algorithm"],
     conda:
         "../envs/pipeline.yaml"
     script:
-        "../scripts/arrivals_aggregate.py"
+        "../scripts/concat_tables.py"
 
 
 rule arrivals_plots:
@@ -66,6 +70,8 @@ rule arrivals_plots:
         pdf=expand("results/figures/arrivals_vs_sigma_{fk}.pdf", fk=arrival_figure_keys()),
     log:
         "logs/figures/arrivals_vs_sigma.log",
+    benchmark:
+        "results/benchmarks/figures/arrivals_vs_sigma.tsv",
     params:
         family_ks=arrival_family_ks(),
         layout=config["plots"]["layout"],
@@ -76,21 +82,20 @@ rule arrivals_plots:
         "../scripts/plot_arrivals.py"
 
 
-rule adversarial:
+rule adversarial_job:
     """Greedy adversarial placement of wrong bits vs the random models at the
-    same number of wrong bits, on short prefixes of a few instances."""
+    same number of wrong bits, on short prefixes of a few instances of one
+    family at one k (the truth of a prefix is not the prefix of the truth
+    file's bits, so the job computes it: O(length log length) per instance)."""
     input:
-        traces=expand("results/traces/{family}.npz", family=sorted(config["adversarial"]["families"])),
+        traces="results/traces/{family}.npz",
     output:
-        report(
-            "results/adversarial/runs.csv",
-            caption="../report/adversarial_runs.rst",
-            category="Adversarial wrong bits", subcategory="Tables",
-        ),
+        "results/adversarial/runs/{family}/k{k}.parquet",
     log:
-        "logs/adversarial.log",
+        "logs/adversarial/{family}/k{k}.log",
+    benchmark:
+        "results/benchmarks/adversarial/{family}/k{k}.tsv",
     params:
-        family_ks=[(fam, config["families"][fam]["k"]) for fam in sorted(config["adversarial"]["families"])],
         instances=config["adversarial"]["instances"],
         length=config["adversarial"]["length"],
         budgets=config["adversarial"]["budgets"],
@@ -102,10 +107,33 @@ rule adversarial:
         master_seed=config["master_seed"],
         budget_factor=config["followbits_robust"]["budget_factor"],
         switch_factor=config["combine"]["switch_factor"],
+    threads: 1
     conda:
         "../envs/pipeline.yaml"
     script:
         "../scripts/adversarial.py"
+
+
+rule adversarial:
+    """Concatenate the adversarial jobs, in (family, k) order, into one table."""
+    input:
+        [f"results/adversarial/runs/{fam}/k{k}.parquet" for fam, k in adversarial_family_ks()],
+    output:
+        csv=report(
+            "results/adversarial/runs.csv",
+            caption="../report/adversarial_runs.rst",
+            category="Adversarial wrong bits", subcategory="Tables",
+        ),
+    log:
+        "logs/adversarial.log",
+    benchmark:
+        "results/benchmarks/adversarial.tsv",
+    params:
+        sort_keys=None,  # the inputs' order is the table's
+    conda:
+        "../envs/pipeline.yaml"
+    script:
+        "../scripts/concat_tables.py"
 
 
 rule plot_adversarial:
@@ -126,6 +154,8 @@ rule plot_adversarial:
         pdf=[f"results/figures/adversarial_{fam}_k{k}.pdf" for fam, k in adversarial_family_ks()],
     log:
         "logs/figures/adversarial.log",
+    benchmark:
+        "results/benchmarks/figures/adversarial.tsv",
     params:
         family_ks=adversarial_family_ks(),
         layout=config["plots"]["layout"],

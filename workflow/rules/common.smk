@@ -46,6 +46,9 @@ wildcard_constraints:
 
 FIGURES = ("ratio_vs_rate", "consistency", "robustness")
 
+#: Canonical row order of runs tables (experiments.grid.sort_runs), for the merge step.
+RUNS_SORT_KEYS = ["trace_family", "k", "error_model", "rate", "instance", "seed", "algorithm"]
+
 
 def rate_label(rate):
     """The one spelling of a rate in file names: Python's repr of the float."""
@@ -125,6 +128,31 @@ def k_sweep_outputs():
         return []
     return (["results/k_sweep.csv", "results/robustness_k.csv"]
             + [f"results/figures/{name}.{ext}" for name in ("k_dependence", "robustness_k") for ext in ("pdf", "png")])
+
+
+def benchmark_patterns():
+    """``{rule: benchmark pattern}`` of every rule that has one (constraints
+    included), for rule benchmarks_table (workflow/rules/accounting.smk)."""
+    return {r.name: str(r.benchmark) for r in workflow.rules if r.benchmark is not None}
+
+
+def accounting_statement():
+    """Log the totals of results/benchmarks.csv (as last gathered), at the end of a run."""
+    from succinct_paging.accounting import read_table, statement
+
+    if Path("results/benchmarks.csv").exists():
+        logger.info(statement(read_table("results/benchmarks.csv")) + " (results/benchmarks.csv)")
+
+
+def k_sweep_shards():
+    """The k-sweep job outputs: per family of k_sweep.families (data-driven:
+    a family added there needs no edit here), k and chunk of seeds of
+    :func:`succinct_paging.experiments.k_sweep.shard_seeds`."""
+    from succinct_paging.experiments.k_sweep import shard_seeds
+
+    section = config["k_sweep"]
+    return [f"results/k_sweep/{fam}/k{k}/seeds{first}-{last}.parquet"
+            for fam in section["families"] for k in section["ks"] for first, last in shard_seeds(fam, k, section)]
 
 
 def arrival_family_ks():

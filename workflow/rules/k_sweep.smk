@@ -1,18 +1,24 @@
 # The dependence on k (contract §9): the k-sweep families at every k of the
-# k_sweep section, one job per family and k.
+# k_sweep section, one job per family, k and shard of replicate seeds.
 
 
 rule k_sweep_job:
     """Run every k_sweep algorithm under every error setting on one family at
-    one k (N derived from k), for every instance and replicate seed."""
+    one k (N derived from k), for every instance and the replicate seeds
+    first … last (one shard: experiments.k_sweep.shard_seeds sizes them by
+    k_sweep.requests_per_job, so no job dominates the sweep)."""
     output:
-        "results/k_sweep/{sweep_family}/k{k}.parquet",
+        "results/k_sweep/{sweep_family}/k{k}/seeds{first}-{last}.parquet",
     wildcard_constraints:
-        sweep_family="loop|uniform|loop_2k|hot_set",
+        sweep_family="[A-Za-z][A-Za-z0-9_]*",  # the families are the config's (validated there)
+        first="[0-9]+",
+        last="[0-9]+",
     log:
-        "logs/k_sweep/{sweep_family}/k{k}.log",
+        "logs/k_sweep/{sweep_family}/k{k}/seeds{first}-{last}.log",
+    benchmark:
+        "results/benchmarks/k_sweep/{sweep_family}/k{k}/seeds{first}-{last}.tsv",
     params:
-        # the keys of the section a job depends on (the family and k name its file)
+        # the keys of the section a job depends on (the family, k and seeds name its file)
         section={key: config["k_sweep"][key] for key in ("phases", "phases_per_k", "instances", "seeds", "errors", "algorithms")},
         master_seed=config["master_seed"],
         budget_factor=config["followbits_robust"]["budget_factor"],
@@ -25,17 +31,22 @@ rule k_sweep_job:
 
 
 rule k_sweep_table:
-    """Concatenate the k-sweep jobs into results/k_sweep.csv (runs-table columns)."""
+    """Concatenate the k-sweep shards into results/k_sweep.csv (runs-table
+    columns, canonical order: the same bytes however the seeds are sharded)."""
     input:
-        [f"results/k_sweep/{fam}/k{k}.parquet" for fam in config["k_sweep"]["families"] for k in config["k_sweep"]["ks"]],
+        k_sweep_shards(),
     output:
-        report("results/k_sweep.csv", caption="../report/k_sweep.rst", category="The dependence on k", subcategory="Tables"),
+        csv=report("results/k_sweep.csv", caption="../report/k_sweep.rst", category="The dependence on k", subcategory="Tables"),
     log:
         "logs/k_sweep/table.log",
+    benchmark:
+        "results/benchmarks/k_sweep/table.tsv",
+    params:
+        sort_keys=RUNS_SORT_KEYS,
     conda:
         "../envs/pipeline.yaml"
     script:
-        "../scripts/k_sweep_table.py"
+        "../scripts/concat_tables.py"
 
 
 rule plot_k_dependence:
@@ -52,6 +63,8 @@ rule plot_k_dependence:
         "results/figures/k_dependence.pdf",
     log:
         "logs/figures/k_dependence.log",
+    benchmark:
+        "results/benchmarks/figures/k_dependence.tsv",
     params:
         layout=config["plots"]["layout"],
     conda:

@@ -30,6 +30,8 @@ rule plot_family:
         "results/figures/robustness_{family}_k{k}.pdf",
     log:
         "logs/figures/{family}_k{k}.log",
+    benchmark:
+        "results/benchmarks/figures/{family}_k{k}.tsv",
     params:
         layout=config["plots"]["layout"],
     conda:
@@ -64,6 +66,8 @@ rule plot_smoothness:
         ratio_vs_eta_pdf="results/figures/ratio_vs_eta_{family}_k{k}.pdf",
     log:
         "logs/figures/smoothness_{family}_k{k}.log",
+    benchmark:
+        "results/benchmarks/figures/smoothness_{family}_k{k}.tsv",
     params:
         layout=config["plots"]["layout"],
     conda:
@@ -83,6 +87,8 @@ rule gallery:
         index="docs/figures/README.md",
     log:
         "logs/gallery.log",
+    benchmark:
+        "results/benchmarks/gallery.tsv",
     localrule: True
     conda:
         "../envs/pipeline.yaml"

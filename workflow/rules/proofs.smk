@@ -10,6 +10,8 @@ rule lower_bounds:
         ),
     log:
         "logs/lower_bounds.log",
+    benchmark:
+        "results/benchmarks/lower_bounds.tsv",
     params:
         families=config["lower_bounds"]["families"],
         algorithms=config["lower_bounds"]["algorithms"],
@@ -37,6 +39,8 @@ rule plot_lower_bounds:
         "results/figures/lower_bounds.pdf",
     log:
         "logs/figures/lower_bounds.log",
+    benchmark:
+        "results/benchmarks/figures/lower_bounds.tsv",
     params:
         layout=config["plots"]["layout"],
     conda:
@@ -57,6 +61,8 @@ rule robust_search:
         markdown="results/robust_search.md",
     log:
         "logs/robust_search.log",
+    benchmark:
+        "results/benchmarks/robust_search.tsv",
     params:
         ks=config["lower_bounds"]["robust_search"]["ks"],
         budget_factors=config["lower_bounds"]["robust_search"]["budget_factors"],

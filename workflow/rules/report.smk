@@ -16,6 +16,8 @@ rule report_table:
         ),
     log:
         "logs/report_tables/{table}.log",
+    benchmark:
+        "results/benchmarks/report_tables/{table}.tsv",
     wildcard_constraints:
         table="summary|empirical_constants|paired_differences|robust_search|lower_bounds|k_sweep|learned/answer",
     localrule: True

@@ -11,6 +11,8 @@ rule simulate:
         "results/runs/{family}/k{k}/rate{rate}.parquet",
     log:
         "logs/runs/{family}/k{k}/rate{rate}.log",
+    benchmark:
+        "results/benchmarks/runs/{family}/k{k}/rate{rate}.tsv",
     params:
         algorithms=algorithms_with(predictions=True),
         error_models=config["error_models"],
@@ -34,6 +36,8 @@ rule baseline:
         "results/runs/{family}/k{k}/baseline.parquet",
     log:
         "logs/runs/{family}/k{k}/baseline.log",
+    benchmark:
+        "results/benchmarks/runs/{family}/k{k}/baseline.tsv",
     params:
         algorithms=algorithms_with(predictions=False),
         error_models=["none"],

@@ -6,6 +6,8 @@ rule traces:
         "results/traces/{family}.npz",
     log:
         "logs/traces/{family}.log",
+    benchmark:
+        "results/benchmarks/traces/{family}.tsv",
     params:
         spec=lambda wc: trace_spec(wc.family),
         content=lambda wc: trace_content(wc.family),
@@ -24,6 +26,8 @@ rule fetch_traces:
         directory("results/mirror/{source}"),
     log:
         "logs/fetch/{source}.log",
+    benchmark:
+        "results/benchmarks/fetch/{source}.tsv",
     params:
         family=lambda wc: wc.source,
         sources="results/mirror/sources",

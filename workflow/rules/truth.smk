@@ -6,6 +6,8 @@ rule truth:
         "results/truth/{family}/k{k}.npz",
     log:
         "logs/truth/{family}/k{k}.log",
+    benchmark:
+        "results/benchmarks/truth/{family}/k{k}.tsv",
     params:
         exclude_trivial=lambda w: excludes_trivial(w.family),
     conda:

@@ -39,8 +39,9 @@ from succinct_paging.algorithms import parse_algorithm, upper_bound
 from succinct_paging.bounds import robust_budget
 from succinct_paging.errors import ERROR_MODELS
 from succinct_paging.seeds import derive_seed
-from succinct_paging.simulation import run_parsed
-from succinct_paging.truth import setup_instance
+
+# The kernels (numba) are imported where runs happen: the figure job reads
+# KINDS and the runs table without importing numba (issue 19).
 
 #: The random error models whose placements the search starts from (contract §2).
 KINDS = ERROR_MODELS
@@ -72,6 +73,8 @@ class _Runner:
         self.switch_factor = float(switch_factor)
 
     def cost(self, bits):
+        from succinct_paging.simulation import run_parsed
+
         total = 0
         for s in self.seeds:
             total += run_parsed(self.alg, self.pages, bits, self.k, self.n_pages, s, self.budget,
@@ -82,6 +85,8 @@ class _Runner:
 def true_bits(algorithm, pages, k):
     """``(opt, truth, n_phases)``: OPT and the true bits of the kind
     ``algorithm`` reads (discard, or phase for phase-bit algorithms)."""
+    from succinct_paging.truth import setup_instance
+
     inst = setup_instance(pages, k)
     kind = "phase" if parse_algorithm(algorithm).prediction == "phase" else "discard"
     return inst.opt, inst.bits(kind), inst.n_phases

@@ -31,8 +31,9 @@ from succinct_paging.algorithms import parse_algorithm
 from succinct_paging.bitsources import draw
 from succinct_paging.bounds import robust_budget
 from succinct_paging.seeds import derive_seed
-from succinct_paging.simulation import run_parsed
-from succinct_paging.truth import setup_instance
+
+# The kernels (numba) are imported by the function that runs them: the merge
+# and figure jobs read run tables without importing numba (issue 19).
 
 COLUMNS = [
     "trace_family", "instance", "n", "N", "k", "algorithm", "prediction", "error_model",
@@ -51,6 +52,9 @@ def run_arrivals_grid(family, traces, k, algorithms, sigmas, replicates, master_
     >= 0; ``replicates``: replicate seeds. Algorithm seeds derive from the
     master seed and the names, not from σ. O(n log k) per run.
     """
+    from succinct_paging.simulation import run_parsed
+    from succinct_paging.truth import setup_instance
+
     parsed = [parse_algorithm(a) for a in algorithms]
     baseline = [a for a in parsed if a.prediction == "none"]
     predicted = [a for a in parsed if a.prediction != "none"]

@@ -16,16 +16,12 @@ algorithms of a run see the same bits.
 import numpy as np
 import pandas as pd
 
-from succinct_paging import traces as traces_mod
-from succinct_paging.algorithms import parse_algorithm
-from succinct_paging.algorithms import upper_bound
-from succinct_paging.bounds import robust_budget
-from succinct_paging.bitsources import draw
 from succinct_paging.seeds import derive_seed
-from succinct_paging.simulation import run_parsed
 from succinct_paging.store import atomic_path, load_npz
-from succinct_paging.truth import setup_instance
-from succinct_paging.validate import as_budget, as_cache_size
+
+# The kernels (numba), the registry and the trace readers are imported by the
+# functions that run or read them: merge and table jobs that only concatenate
+# run tables import pandas, not numba (issue 19).
 
 #: Columns of the runs table, in order (contract §6).
 COLUMNS = [
@@ -59,6 +55,8 @@ def compute_truth(traces, k, exclude_trivial=False):
             distinct.append(int(np.unique(np.asarray(pages)).shape[0]))
         else:
             kept.append((name, pages))
+    from succinct_paging.truth import setup_instance
+
     instances = [setup_instance(pages, k) for _, pages in kept]
     cat = lambda xs: np.concatenate(xs) if xs else np.empty(0, np.uint8)  # noqa: E731
     return {
@@ -144,6 +142,10 @@ def run_grid(family, traces, truth, k, algorithms, error_model, rate, replicates
     trivial ones may have been excluded by :func:`compute_truth`).
     Returns a DataFrame with :data:`COLUMNS`, in a deterministic order.
     """
+    from succinct_paging.algorithms import parse_algorithm
+    from succinct_paging.bitsources import draw
+    from succinct_paging.bounds import robust_budget
+
     parsed = [parse_algorithm(a) for a in algorithms]
     traces = truth_instances(traces, truth)
     offsets = np.concatenate([[0], np.cumsum([len(p) for _, p in traces])])
@@ -164,17 +166,33 @@ def run_grid(family, traces, truth, k, algorithms, error_model, rate, replicates
             zeros = np.zeros(n, dtype=np.uint8)
             for alg in parsed:
                 bits, eta0, eta1 = predicted.get(alg.prediction, (zeros, None, None))
-                seed = derive_seed(master_seed, "alg", family, instance, k, rep, alg.id)
-                run_k, run_budget = as_cache_size(k, n_pages), as_budget(budget, n)
-                faults = run_parsed(alg, pages, bits, run_k, n_pages, seed, run_budget, switch_factor)
-                # the bound at the k and budget the run used (capped: contract Appendix A)
-                bound = upper_bound(alg.id, run_k, opt, eta0 or 0, eta1 or 0, n_phases, run_budget)
-                rows.append((family, instance, n, n_pages, k, alg.id, alg.prediction,
-                             error_model, rate, rep, faults, opt, eta0, eta1,
-                             faults / opt if opt else np.nan, bound))
+                rows.append(run_row(family, instance, pages, n_pages, k, alg, bits, eta0, eta1, error_model, rate,
+                                    rep, opt, n_phases, derive_seed(master_seed, "alg", family, instance, k, rep, alg.id),
+                                    budget, switch_factor))
         if progress:
             progress(f"{family} k={k} {error_model} rate={rate}: instance {i + 1}/{len(traces)} ({instance}) done")
     return to_frame(rows)
+
+
+def run_row(family, instance, pages, n_pages, k, alg, bits, eta0, eta1, error_model, rate, rep, opt, n_phases,
+            seed, budget, switch_factor):
+    """Run one parsed algorithm ``alg`` on ``pages`` (dense ids in
+    ``[0, n_pages)``) with ``bits`` at cache size ``k`` (capped at
+    ``n_pages``) and return its contract §6 row: the one row builder of
+    :func:`run_grid` and the k-sweep. ``eta0``/``eta1``: the bits' wrong
+    keep/discard counts (None without bits); ``seed``: the run's own seed;
+    ``budget``: the robust budget (capped at n). O(n) plus the kernel."""
+    from succinct_paging.algorithms import upper_bound
+    from succinct_paging.simulation import run_parsed
+    from succinct_paging.validate import as_budget, as_cache_size
+
+    n = len(pages)
+    run_k, run_budget = as_cache_size(k, n_pages), as_budget(budget, n)
+    faults = run_parsed(alg, pages, bits, run_k, n_pages, seed, run_budget, switch_factor)
+    # the bound at the k and budget the run used (capped: contract Appendix A)
+    bound = upper_bound(alg.id, run_k, opt, eta0 or 0, eta1 or 0, n_phases, run_budget)
+    return (family, instance, n, n_pages, k, alg.id, alg.prediction, error_model, rate, rep, faults, opt, eta0, eta1,
+            faults / opt if opt else np.nan, bound)
 
 
 def to_frame(rows):
@@ -203,6 +221,8 @@ def make_family(name, spec, mirror, verify, master_seed):
     ``files`` family from its own folder (first ``spec['instances']`` files
     when given).
     """
+    from succinct_paging import traces as traces_mod
+
     gen = spec["generator"]
     if gen == "files" or gen in traces_mod.REAL_FAMILIES:
         if gen == "files":
@@ -232,6 +252,20 @@ def write_runs_csv(df, path):
     """Write a runs table as CSV (empty cells for NA), atomically."""
     with atomic_path(path) as tmp:
         df.to_csv(tmp, index=False, float_format="%.10g", lineterminator="\n")
+
+
+def concat_tables(paths, sort_keys=None):
+    """Concatenate per-job Parquet tables (any columns, all alike) in the
+    order of ``paths``, or stably sorted by ``sort_keys`` (NaN first): the
+    merge step of jobs whose rows do not depend on which job made them.
+    Raises ValueError without paths (the columns would be unknown)."""
+
+    if not paths:
+        raise ValueError("no tables to concatenate")
+    df = pd.concat([pd.read_parquet(p) for p in paths], ignore_index=True)
+    if sort_keys:
+        df = df.sort_values(list(sort_keys), na_position="first", kind="mergesort").reset_index(drop=True)
+    return df
 
 
 def concat_runs(paths):

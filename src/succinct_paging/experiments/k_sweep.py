@@ -55,18 +55,16 @@ of the runs table (:data:`succinct_paging.experiments.grid.COLUMNS`) with the
 contract §3 bound in ``bound``. O(runs × n) per job.
 """
 
-import numpy as np
-import pandas as pd
+import math
 
-from succinct_paging.algorithms import parse_algorithm, upper_bound
-from succinct_paging.bounds import harmonic, robust_budget
-from succinct_paging.bitsources import draw, soon_bits  # noqa: F401 (soon_bits: re-exported)
-from succinct_paging.experiments.grid import sort_runs, to_frame
-from succinct_paging.seeds import derive_seed
-from succinct_paging.simulation import run_parsed
-from succinct_paging.traces.synthetic import loop, uniform
-from succinct_paging.truth import setup_instance
-from succinct_paging.validate import as_budget
+import numpy as np
+
+from succinct_paging.bitsources import draw
+from succinct_paging.bounds import harmonic
+
+# Kernels, pandas and the trace generators are imported by the functions that
+# use them: the workflow plans shards (:func:`shard_seeds`) and the table and
+# figure jobs read results without importing numba (issue 19).
 
 #: Families of the sweep and the number of pages N of each at cache size k.
 FAMILIES = {"loop": lambda k: k + 1, "uniform": lambda k: k + 1, "loop_2k": lambda k: 2 * k,
@@ -119,6 +117,9 @@ def make_instances(family, k, phases, instances, master_seed, phases_per_k=0):
     ``(name, pages)``, each of :func:`length` requests over
     ``n_pages(family, k)`` pages; one instance for the deterministic
     families, ``instances`` seeded ones for ``uniform``. O(length) each."""
+    from succinct_paging.seeds import derive_seed
+    from succinct_paging.traces.synthetic import loop, uniform
+
     n = length(family, k, phases, phases_per_k)
     N = n_pages(family, k)
     if family == "hot_set":
@@ -145,8 +146,39 @@ def _seeds_for(parsed, model, rate, seeds):
     return seeds if parsed.randomized or not certain else seeds[:1]
 
 
-def run_job(family, k, section, master_seed, budget_factor=2, switch_factor=2.0, progress=None):
-    """Runs-table rows of one family at one k (module docstring).
+def n_instances(family, section):
+    """Instances of ``family`` in a sweep ``section`` (one for the deterministic families)."""
+    return 1 if family in DETERMINISTIC else int(section["instances"])
+
+
+def shard_seeds(family, k, section):
+    """The replicate seeds of each job of ``family`` at ``k``: contiguous,
+    near-equal chunks of ``range(section["seeds"])``, as few as keep every
+    job's estimated kernel steps (requests × instances × seeds × error
+    settings × algorithms) within ``section["requests_per_job"]`` (default
+    2·10^9, about 10–20 s of kernel time); at most one chunk per seed. A
+    list of ``(first, last)`` seed pairs (inclusive). O(1) per chunk."""
+    seeds = int(section["seeds"])
+    per_seed = (length(family, k, section["phases"], section.get("phases_per_k", 0)) * n_instances(family, section)
+                * len(section["errors"]) * len(section["algorithms"]))
+    budget = int(section.get("requests_per_job", REQUESTS_PER_JOB))
+    per_job = max(1, budget // max(per_seed, 1))  # seeds that fit the budget (at least one)
+    jobs = min(seeds, math.ceil(seeds / per_job))
+    bounds = [seeds * j // jobs for j in range(jobs + 1)]
+    return [(bounds[j], bounds[j + 1] - 1) for j in range(jobs)]
+
+
+#: Default of the config key ``k_sweep.requests_per_job`` (kernel steps per job).
+REQUESTS_PER_JOB = 2_000_000_000
+
+
+def run_job(family, k, section, master_seed, budget_factor=2, switch_factor=2.0, progress=None, seeds=None):
+    """Runs-table rows of one family at one k (module docstring), for the
+    replicate seeds ``seeds`` (default: all; a job of the workflow gets one
+    chunk of :func:`shard_seeds`). The rows of the chunks of a partition of
+    the seeds, concatenated and sorted (:func:`succinct_paging.experiments.grid.sort_runs`),
+    are those of one job over all seeds: a run depends on its seed, never
+    on the other seeds of its job.
 
     ``section``: the validated ``k_sweep`` config section (keys ``phases``,
     ``phases_per_k``, ``instances``, ``seeds`` (a count: seeds 0 … seeds−1), ``errors`` (list of
@@ -154,8 +186,17 @@ def run_job(family, k, section, master_seed, budget_factor=2, switch_factor=2.0,
     DataFrame with :data:`succinct_paging.experiments.grid.COLUMNS` in
     canonical order.
     """
+    from succinct_paging.algorithms import parse_algorithm
+    from succinct_paging.bounds import robust_budget
+    from succinct_paging.experiments.grid import run_row, sort_runs, to_frame
+    from succinct_paging.seeds import derive_seed
+    from succinct_paging.truth import setup_instance
+
     k = int(k)
-    seeds = list(range(int(section["seeds"])))
+    all_seeds = list(range(int(section["seeds"])))
+    chosen = all_seeds if seeds is None else [int(s) for s in seeds]
+    if not set(chosen) <= set(all_seeds):
+        raise ValueError(f"seeds {chosen} are not all in 0 … {len(all_seeds) - 1} (config key k_sweep.seeds)")
     parsed = [parse_algorithm(a) for a in section["algorithms"]]
     blind = [a for a in parsed if a.prediction == "none"]
     reading = [a for a in parsed if a.prediction != "none"]
@@ -164,36 +205,38 @@ def run_job(family, k, section, master_seed, budget_factor=2, switch_factor=2.0,
     for name, pages in make_instances(family, k, section["phases"], section["instances"], master_seed,
                                       section.get("phases_per_k", 0)):
         inst = setup_instance(pages, k)
-        n, N = inst.n, inst.n_pages
-        run_budget = as_budget(budget, n)
-        zeros = np.zeros(n, dtype=np.uint8)
+        zeros = np.zeros(inst.n, dtype=np.uint8)
 
         def run(alg, bits, eta0, eta1, model, rate, seed):
-            faults = run_parsed(alg, inst.pages, bits, inst.k, N,
+            rows.append(run_row(family, name, inst.pages, inst.n_pages, k, alg, bits, eta0, eta1, model, rate, seed,
+                                inst.opt, inst.n_phases,
                                 derive_seed(master_seed, "k_sweep", "alg", family, name, k, seed, alg.id),
-                                run_budget, float(switch_factor))
-            bound = upper_bound(alg.id, inst.k, inst.opt, eta0 or 0, eta1 or 0, inst.n_phases, run_budget)
-            rows.append((family, name, n, N, k, alg.id, alg.prediction, model, rate, seed, faults, inst.opt,
-                         eta0, eta1, faults / inst.opt, bound))
+                                budget, float(switch_factor)))
 
         for alg in blind:
-            for seed in _seeds_for(alg, "none", None, seeds):
-                run(alg, zeros, None, None, "none", None, seed)
+            for seed in _seeds_for(alg, "none", None, all_seeds):
+                if seed in chosen:
+                    run(alg, zeros, None, None, "none", None, seed)
         for setting in section["errors"]:
             model, rate = setting["model"], float(setting["rate"])
-            for seed in seeds:
+            for seed in chosen:
                 bit_seed = derive_seed(master_seed, "k_sweep", "bits", family, name, k, seed)
                 predicted = _predicted(inst, model, rate, bit_seed)
                 for alg in reading:
-                    if seed in _seeds_for(alg, model, rate, seeds):
+                    if seed in _seeds_for(alg, model, rate, all_seeds):
                         run(alg, *predicted[alg.prediction], model, rate, seed)
         if progress:
-            progress(f"k_sweep {family} k={k}: {name} done ({n} requests)")
+            progress(f"k_sweep {family} k={k} seeds {chosen[0] if chosen else '-'}…{chosen[-1] if chosen else '-'}: "
+                     f"{name} done ({inst.n} requests)")
     return sort_runs(to_frame(rows))
 
 
 def read_sweep(path):
     """Read ``results/k_sweep.csv`` back with the runs table's types."""
+    import pandas as pd
+
+    from succinct_paging.experiments.grid import to_frame
+
     df = pd.read_csv(path, keep_default_na=False, na_values=[""])
     return to_frame(list(df.itertuples(index=False, name=None)))
 
@@ -244,6 +287,8 @@ def instance_intervals(df):
     interval of Σfaults/ΣOPT over the instances of each (family, k,
     algorithm, error model, rate) (issue 20; NaN from one instance, as on
     the deterministic families). O(R log R)."""
+    import pandas as pd
+
     from succinct_paging.experiments.intervals import jackknife_ratio_interval
 
     keys = ["trace_family", "k", "algorithm", "error_model", "rate"]
@@ -284,6 +329,8 @@ def mark_predict_sides(df):
       rows (its α is 2), with a jackknife-t interval over instances.
 
     Returns ``(worst, soon, alpha2, (a, b))``."""
+    import pandas as pd
+
     from succinct_paging.experiments.intervals import jackknife_ratio_interval
 
     pool = pooled(df)

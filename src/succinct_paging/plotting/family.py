@@ -97,7 +97,6 @@ def gallery_index(file_names):
 
 
 __all__ = [
-    "ERROR_MODELS",
     "FIGURE_BLURBS",
     "LAYOUTS",
     "figure_stems",
