@@ -14,7 +14,8 @@ from succinct_paging.bounds import harmonic
 from succinct_paging.config import ConfigError, check_config
 from succinct_paging.experiments.grid import COLUMNS
 from succinct_paging.experiments.k_sweep import (FAMILIES, fit_log, length, make_instances, mark_predict_robustness,
-                                                 n_pages, pooled, read_sweep, run_job, shard_seeds, soon_bits)
+                                                 n_pages, pooled, read_sweep, run_job, shard_seeds)
+from succinct_paging.bitsources import soon_bits
 from succinct_paging.experiments.grid import write_runs_csv
 from succinct_paging.plotting.k_dependence import plot_k_dependence
 from succinct_paging.truth import setup_instance

@@ -48,7 +48,7 @@ and then the kind of bits: the same draws for every setting, so errors are
 nested across rates) and runs every algorithm that reads bits; algorithms
 that read none run once per seed with error model ``none``. Besides the
 models of contract §2 the sweep knows the deterministic adversarial model
-``soon`` (:func:`soon_bits`). An algorithm whose result cannot depend on the
+``soon`` (:func:`succinct_paging.bitsources.soon_bits`). An algorithm whose result cannot depend on the
 seed (deterministic, with bits that are certain: rate 0 or 1, ``soon``, or
 no bits) runs on the first seed only. Rows are those
 of the runs table (:data:`succinct_paging.experiments.grid.COLUMNS`) with the
