@@ -55,22 +55,25 @@ def _decide(learner, w, x, score, threshold):
     return 1 if score < threshold else 0
 
 
-def online_bits(pages, k, labeler, learner, window=8, threshold=8, learning_rate=0.05, late=False):
+def online_bits(pages, k, labeler, learner, window=8, threshold=8, learning_rate=0.05, late=False,
+                history=0):
     """The online learn/predict loop: ``labeler`` 'lru' or 'optgen',
     ``learner`` 'logistic' or 'counters', ``late``: predict after learning
-    from the labels request t reveals (see the kernel's docstring)."""
+    from the labels request t reveals, ``history``: the context also
+    holds the page's ``history`` latest revealed labels (see the kernel's docstring)."""
     dist, cnt = reuse_features(pages)
     w = [0.0] * N_FEATURES
     feats, label_sum, label_cnt = {}, {}, {}
     page_ctr, ctx_ctr, ctx_pending = {}, {}, {}
-    count, last, pending = {}, {}, {}
+    count, last, pending, labels_of = {}, {}, {}, {}
     lru = []  # least recent first
     occ = {}
     ring = {}
     bits = []
     for t, p in enumerate(pages):
         gap = t - last[p] if p in last else 0
-        ctx = (_bucket(gap, 24), _bucket(count.get(p, 0), 8))
+        base = (_bucket(gap, 24), _bucket(count.get(p, 0), 8))
+        ctx = base + (tuple(labels_of.get(p, [])[-history:]) if history else (),)
         x = [1.0, 0.0, 0.0, 0.0, 0.0, 0.0]
         if learner == "logistic":
             if dist[t] < 0:
@@ -127,10 +130,12 @@ def online_bits(pages, k, labeler, learner, window=8, threshold=8, learning_rate
                 ctx_ctr[c] = min(7, max(0, ctx_ctr.get(c, 4) + step))
             label_sum[q] = label_sum.get(q, 0.0) + y
             label_cnt[q] = label_cnt.get(q, 0.0) + 1.0
+            labels_of.setdefault(q, []).append(y)
             pending[q] = -1
         if late:
             if learner == "logistic":
                 x[5] = (label_sum.get(p, 0.0) + 0.5) / (label_cnt.get(p, 0.0) + 1.0)
+            ctx = base + (tuple(labels_of.get(p, [])[-history:]) if history else (),)
             bits.append(_decide(learner, w, x, page_ctr.get(p, 4) + ctx_ctr.get(ctx, 4), threshold))
         feats[p] = x
         ctx_pending[p] = ctx

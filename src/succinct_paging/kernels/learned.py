@@ -52,6 +52,8 @@ _N_FEATURES = 6
 _GAP_BUCKETS = 24
 _COUNT_BUCKETS = 8
 _CTR_MAX = 7
+_HISTORY_MAX = 2  # at most this many latest labels of a page in its context
+_HISTORY_STATES = (1 << (_HISTORY_MAX + 1)) - 1  # label strings of length 0 … _HISTORY_MAX
 
 
 @njit(cache=True)
@@ -328,8 +330,18 @@ def _decide(learner, w, x, score, threshold):
     return 1 if score < threshold else 0
 
 
+@njit(cache=True, inline="always")
+def _history_state(bits, n_labels, depth):
+    """Index in [0, 2^(depth+1) − 1) of the page's latest min(n_labels,
+    depth) labels (``bits``, newest in bit 0): strings of length h start at
+    2^h − 1."""
+    h = depth if n_labels >= depth else int(n_labels)
+    return (1 << h) - 1 + (bits & ((1 << h) - 1))
+
+
 @njit(cache=True)
-def online_bits(pages, n_pages, k, labeler, learner, window, threshold, learning_rate, dist, cnt, late=False):
+def online_bits(pages, n_pages, k, labeler, learner, window, threshold, learning_rate, dist, cnt, late=False,
+                history=0):
     """The online learn/predict loop of every one-bit learner (module
     docstring): bit of request t from requests < t and the page of t.
 
@@ -340,7 +352,10 @@ def online_bits(pages, n_pages, k, labeler, learner, window, threshold, learning
     for the counters); ``late``: predict after training on the labels that
     request t reveals (still past-only: they depend on the page of t and
     earlier requests only; e.g. whether OPT kept p since its previous
-    request). O(log window) per request with OPTgen, O(1) with the
+    request). Counters only: ``history`` (0 … 2): the reuse context also
+    holds the page's ``history`` latest revealed labels (fewer while it has
+    fewer), so a context counter learns how often a page that was kept
+    (evicted) last time is kept again. O(log window) per request with OPTgen, O(1) with the
     LRU labeler (plus the features); memory O(N + window).
     """
     n = pages.shape[0]
@@ -352,7 +367,8 @@ def online_bits(pages, n_pages, k, labeler, learner, window, threshold, learning
     label_sum = np.zeros(n_pages)
     label_cnt = np.zeros(n_pages)
     page_ctr = np.full(n_pages, (_CTR_MAX + 1) // 2, dtype=np.int64)
-    ctx_ctr = np.full(_GAP_BUCKETS * _COUNT_BUCKETS, (_CTR_MAX + 1) // 2, dtype=np.int64)
+    ctx_ctr = np.full(_GAP_BUCKETS * _COUNT_BUCKETS * _HISTORY_STATES, (_CTR_MAX + 1) // 2, dtype=np.int64)
+    hist = np.zeros(n_pages, dtype=np.int64)  # the page's latest labels, newest in bit 0
     ctx_pending = np.zeros(n_pages, dtype=np.int64)
     count = np.zeros(n_pages, dtype=np.int64)
     last = np.full(n_pages, -1, dtype=np.int64)
@@ -391,7 +407,8 @@ def online_bits(pages, n_pages, k, labeler, learner, window, threshold, learning
         while c > 0 and cb < _COUNT_BUCKETS - 1:
             cb += 1
             c >>= 1
-        ctx = gb * _COUNT_BUCKETS + cb
+        ctx0 = (gb * _COUNT_BUCKETS + cb) * _HISTORY_STATES
+        ctx = ctx0 + _history_state(hist[p], label_cnt[p], history)
         # (2) features, and the prediction unless it waits for this request's labels
         if learner == LEARNER_LOGISTIC:
             x[0] = 1.0
@@ -486,10 +503,12 @@ def online_bits(pages, n_pages, k, labeler, learner, window, threshold, learning
                         ctx_ctr[ctx_pending[q]] -= 1
             label_sum[q] += y
             label_cnt[q] += 1.0
+            hist[q] = (hist[q] << 1 | y) & ((1 << _HISTORY_MAX) - 1)
             pending[q] = -1
         if late:  # the labels request t revealed (its page's last interval) are known now
             if learner == LEARNER_LOGISTIC:
                 x[5] = (label_sum[p] + 0.5) / (label_cnt[p] + 1.0)
+            ctx = ctx0 + _history_state(hist[p], label_cnt[p], history)
             bits[t] = _decide(learner, w, x, page_ctr[p] + ctx_ctr[ctx], threshold)
         # the pending request of p is now t
         if learner == LEARNER_LOGISTIC:
