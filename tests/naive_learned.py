@@ -49,6 +49,13 @@ def _bucket(value, top):
     return b
 
 
+def _half_octave(gap):
+    """The gap's octave (bit length, capped at 23) and, for gaps >= 2, the
+    bit below the octave's top bit."""
+    b = min(gap.bit_length(), 23)
+    return (b, (gap >> (b - 2)) & 1 if b >= 2 else 0)
+
+
 def _decide(learner, w, x, score, threshold):
     if learner == "logistic":
         return 1 if sum(w[j] * x[j] for j in range(N_FEATURES)) > 0.0 else 0
@@ -72,7 +79,7 @@ def online_bits(pages, k, labeler, learner, window=8, threshold=8, learning_rate
     bits = []
     for t, p in enumerate(pages):
         gap = t - last[p] if p in last else 0
-        base = (_bucket(gap, 24), _bucket(count.get(p, 0), 8))
+        base = (_half_octave(gap), _bucket(count.get(p, 0), 8))
         ctx = base + (tuple(labels_of.get(p, [])[-history:]) if history else (),)
         x = [1.0, 0.0, 0.0, 0.0, 0.0, 0.0]
         if learner == "logistic":

@@ -24,7 +24,8 @@ A *learner* turns features into a bit and learns from labels:
   SGD step per revealed label; bit 1 iff the predicted probability > 1/2.
 - ``LEARNER_COUNTERS`` (1): saturating counters in ``[0, 7]`` (Hawkeye's
   three bits), one per page and one per reuse context (log₂ of the gap since
-  the page's previous request × log₂ of its request count); label 0
+  the page's previous request in half-octaves × log₂ of its request count
+  × the page's ``history`` latest labels); label 0
   (friendly) increments, 1 (averse) decrements; bit 1 iff page counter +
   context counter < ``threshold``.
 
@@ -367,7 +368,7 @@ def online_bits(pages, n_pages, k, labeler, learner, window, threshold, learning
     label_sum = np.zeros(n_pages)
     label_cnt = np.zeros(n_pages)
     page_ctr = np.full(n_pages, (_CTR_MAX + 1) // 2, dtype=np.int64)
-    ctx_ctr = np.full(_GAP_BUCKETS * _COUNT_BUCKETS * _HISTORY_STATES, (_CTR_MAX + 1) // 2, dtype=np.int64)
+    ctx_ctr = np.full(2 * _GAP_BUCKETS * _COUNT_BUCKETS * _HISTORY_STATES, (_CTR_MAX + 1) // 2, dtype=np.int64)
     hist = np.zeros(n_pages, dtype=np.int64)  # the page's latest labels, newest in bit 0
     ctx_pending = np.zeros(n_pages, dtype=np.int64)
     count = np.zeros(n_pages, dtype=np.int64)
@@ -407,6 +408,7 @@ def online_bits(pages, n_pages, k, labeler, learner, window, threshold, learning
         while c > 0 and cb < _COUNT_BUCKETS - 1:
             cb += 1
             c >>= 1
+        gb = 2 * gb + (((gap >> (gb - 2)) & 1) if gb >= 2 else 0)  # half-octaves: the bit below the top one
         ctx0 = (gb * _COUNT_BUCKETS + cb) * _HISTORY_STATES
         ctx = ctx0 + _history_state(hist[p], label_cnt[p], history)
         # (2) features, and the prediction unless it waits for this request's labels
