@@ -177,112 +177,103 @@ def _sgd(w, x, y, lr):
         w[j] += lr * g * x[j]
 
 
-# --- OPTgen's occupancy vector: a lazy segment tree (range add, range max) ---
+# --- OPTgen's occupancy vector as suffix-maximum differences (Fenwick tree) ---
+#
+# Every query and every fill covers [s + 1, t − 1], a range that ends at the
+# newest slot. So keep, instead of the occupancies occ[u], the differences
+# D[u] = M(u) − M(u + 1) >= 0 of the suffix maxima M(a) = max occ[a … t − 1]
+# and the newest occupancy M(t − 1): then M(a) = M(t − 1) + Σ_{a <= u < t−1} D[u]
+# (a Fenwick prefix sum), a new slot with occupancy 0 sets D[t − 2] = M(t − 2),
+# and "+1 on [s + 1, t − 1]" raises M(t − 1) by one and lowers by one the
+# newest positive D[u] with u <= s (M rises by one exactly from that u on).
+# Slots are times modulo the window. O(log window) per operation.
 
 @njit(cache=True, inline="always")
-def _seg_apply(tree, lazy, size, node, value):
-    tree[node] += value
-    if node < size:
-        lazy[node] += value
+def _fw_add(fw, slot, delta):
+    i = slot + 1
+    while i < fw.shape[0]:
+        fw[i] += delta
+        i += i & (-i)
 
 
 @njit(cache=True, inline="always")
-def _seg_build(tree, lazy, size, node):
-    while node > 1:
-        node >>= 1
-        a = tree[2 * node]
-        b = tree[2 * node + 1]
-        tree[node] = (a if a > b else b) + lazy[node]
+def _fw_prefix(fw, slot):
+    """Σ D over slots 0 … slot (0 when slot < 0)."""
+    total = 0
+    i = slot + 1
+    while i > 0:
+        total += fw[i]
+        i -= i & (-i)
+    return total
 
 
 @njit(cache=True, inline="always")
-def _seg_push(tree, lazy, size, height, node):
-    s = height
-    while s > 0:
-        i = node >> s
-        if lazy[i] != 0:
-            _seg_apply(tree, lazy, size, 2 * i, lazy[i])
-            _seg_apply(tree, lazy, size, 2 * i + 1, lazy[i])
-            lazy[i] = 0
-        s -= 1
+def _fw_lower_bound(fw, target):
+    """The smallest slot whose prefix sum is >= target (target >= 1, D >= 0)."""
+    pos = 0
+    step = 1
+    while step * 2 < fw.shape[0]:
+        step *= 2
+    while step > 0:
+        if pos + step < fw.shape[0] and fw[pos + step] < target:
+            pos += step
+            target -= fw[pos]
+        step >>= 1
+    return pos
 
 
 @njit(cache=True)
-def _seg_max(tree, lazy, size, height, lo, hi):
-    """max over slots [lo, hi] (inclusive)."""
-    left = lo + size
-    right = hi + 1 + size
-    _seg_push(tree, lazy, size, height, left)
-    _seg_push(tree, lazy, size, height, right - 1)
-    res = -(1 << 62)
-    while left < right:
-        if left & 1:
-            if tree[left] > res:
-                res = tree[left]
-            left += 1
-        if right & 1:
-            right -= 1
-            if tree[right] > res:
-                res = tree[right]
-        left >>= 1
-        right >>= 1
-    return res
+def _occ_advance(fw, dv, top, window, t):
+    """Open time t's slot (occupancy 0): D[t − 2] = M(t − 2). ``top`` holds
+    the newest occupancy M(t − 1) and Σ D over all slots. O(log window)."""
+    if t >= 2:
+        slot = (t - 2) % window
+        delta = top[0] - dv[slot]
+        _fw_add(fw, slot, delta)
+        dv[slot] = top[0]
+        top[1] += delta
+    top[0] = 0
 
 
 @njit(cache=True)
-def _seg_add(tree, lazy, size, height, lo, hi, value):
-    """add ``value`` to slots [lo, hi] (inclusive)."""
-    left = lo + size
-    right = hi + 1 + size
-    l0 = left
-    r0 = right - 1
-    _seg_push(tree, lazy, size, height, l0)
-    _seg_push(tree, lazy, size, height, r0)
-    while left < right:
-        if left & 1:
-            _seg_apply(tree, lazy, size, left, value)
-            left += 1
-        if right & 1:
-            right -= 1
-            _seg_apply(tree, lazy, size, right, value)
-        left >>= 1
-        right >>= 1
-    _seg_build(tree, lazy, size, l0)
-    _seg_build(tree, lazy, size, r0)
-
-
-@njit(cache=True)
-def _seg_reset(tree, lazy, size, height, slot):
-    node = slot + size
-    _seg_push(tree, lazy, size, height, node)
-    tree[node] = 0
-    _seg_build(tree, lazy, size, node)
-
-
-@njit(cache=True)
-def _occupancy_fits(tree, lazy, size, height, window, s, t, cap):
+def _occupancy_fits(fw, dv, top, window, s, t, cap):
     """OPTgen's test for the reuse interval of the request at ``s`` that
     returns at ``t`` (t − s < window): the page is kept iff every slot
     strictly between s and t holds fewer than ``cap`` = k − 1 kept pages;
-    if so they all get one more. Slots are times modulo ``window``.
-    O(log window)."""
+    if so they all get one more. O(log window)."""
     if t - s <= 1:
         return True  # an immediate reuse is always a hit
     if cap <= 0:
         return False
-    a = (s + 1) % window
-    b = (t - 1) % window
-    if a <= b:
-        if _seg_max(tree, lazy, size, height, a, b) >= cap:
-            return False
-        _seg_add(tree, lazy, size, height, a, b, 1)
-    else:
-        m1 = _seg_max(tree, lazy, size, height, a, window - 1)
-        m2 = _seg_max(tree, lazy, size, height, 0, b)
-        if m1 >= cap or m2 >= cap:
-            return False
-        _seg_add(tree, lazy, size, height, a, window - 1, 1)
-        _seg_add(tree, lazy, size, height, 0, b, 1)
+    sm = s % window
+    ps = _fw_prefix(fw, sm)
+    m = top[0]
+    if s + 1 <= t - 2:  # + Σ D over [s + 1, t − 2], modulo the window
+        b = (t - 2) % window
+        if sm + 1 == window:  # the range starts at slot 0
+            m += _fw_prefix(fw, b)
+        elif sm + 1 <= b:
+            m += _fw_prefix(fw, b) - ps
+        else:  # it wraps around the window's end
+            m += top[1] - ps + _fw_prefix(fw, b)
+    if m >= cap:
+        return False
+    top[0] += 1
+    # the newest positive D[u] with t − window + 1 <= u <= s loses one
+    lo = t - window + 1
+    la = (lo if lo > 0 else 0) % window
+    u = -1
+    if la <= sm:
+        if ps > _fw_prefix(fw, la - 1):
+            u = _fw_lower_bound(fw, ps)
+    elif ps > 0:
+        u = _fw_lower_bound(fw, ps)
+    elif top[1] > _fw_prefix(fw, la - 1):
+        u = _fw_lower_bound(fw, top[1])
+    if u >= 0:
+        dv[u] -= 1
+        top[1] -= 1
+        _fw_add(fw, u, -1)
     return True
 
 
@@ -298,13 +289,9 @@ def optgen_labels(pages, n_pages, k, window):
     (the requested page itself takes the k-th place). O(n log window)."""
     n = pages.shape[0]
     label = np.full(n, 2, dtype=np.uint8)
-    size = 1
-    height = 0
-    while size < window:
-        size *= 2
-        height += 1
-    tree = np.zeros(2 * size, dtype=np.int64)
-    lazy = np.zeros(size, dtype=np.int64)
+    fw = np.zeros(window + 1, dtype=np.int64)
+    dv = np.zeros(window, dtype=np.int64)
+    top = np.zeros(2, dtype=np.int64)  # newest occupancy, Σ D
     last = np.full(n_pages, -1, dtype=np.int64)
     for t in range(n):
         p = pages[t]
@@ -313,10 +300,10 @@ def optgen_labels(pages, n_pages, k, window):
             q = pages[e]
             if last[q] == e:
                 label[e] = 1
-        _seg_reset(tree, lazy, size, height, t % window)
+        _occ_advance(fw, dv, top, window, t)
         s = last[p]
         if s >= 0 and t - s < window:
-            label[s] = 0 if _occupancy_fits(tree, lazy, size, height, window, s, t, k - 1) else 1
+            label[s] = 0 if _occupancy_fits(fw, dv, top, window, s, t, k - 1) else 1
         last[p] = t
     return label
 
@@ -383,13 +370,9 @@ def online_bits(pages, n_pages, k, labeler, learner, window, threshold, learning
     lru_size = 0
     # OPTgen labeler state
     win = window if labeler == LABELER_OPTGEN else 1
-    size = 1
-    height = 0
-    while size < win:
-        size *= 2
-        height += 1
-    tree = np.zeros(2 * size, dtype=np.int64)
-    lazy = np.zeros(size, dtype=np.int64)
+    fw = np.zeros(win + 1, dtype=np.int64)
+    dv = np.zeros(win, dtype=np.int64)
+    top = np.zeros(2, dtype=np.int64)  # newest occupancy, Σ D
     ring = np.full(win, -1, dtype=np.int64)
     # labels revealed by this request: at most two (the page's own, one expiry/eviction)
     lab_page = np.empty(2, dtype=np.int64)
@@ -475,11 +458,11 @@ def online_bits(pages, n_pages, k, labeler, learner, window, threshold, learning
                     lab_page[n_lab] = q
                     lab_y[n_lab] = 1
                     n_lab += 1
-            _seg_reset(tree, lazy, size, height, t % win)
+            _occ_advance(fw, dv, top, win, t)
             s = pending[p]
             if s >= 0:
                 if t - s < win:
-                    fits = _occupancy_fits(tree, lazy, size, height, win, s, t, k - 1)
+                    fits = _occupancy_fits(fw, dv, top, win, s, t, k - 1)
                     lab_y[n_lab] = 0 if fits else 1
                 else:
                     lab_y[n_lab] = 1
