@@ -5,6 +5,8 @@ clarity (lists, sets, explicit scans), no numba. Slow; for tests only."""
 import math
 
 N_FEATURES = 6
+CTR_MAX = 15  # the counters saturate in [0, CTR_MAX] and start at CTR_START
+CTR_START = 8
 
 
 def reuse_features(pages):
@@ -62,7 +64,7 @@ def _decide(learner, w, x, score, threshold):
     return 1 if score < threshold else 0
 
 
-def online_bits(pages, k, labeler, learner, window=8, threshold=8, learning_rate=0.05, late=False,
+def online_bits(pages, k, labeler, learner, window=8, threshold=16, learning_rate=0.05, late=False,
                 history=0):
     """The online learn/predict loop: ``labeler`` 'lru' or 'optgen',
     ``learner`` 'logistic' or 'counters', ``late``: predict after learning
@@ -91,7 +93,7 @@ def online_bits(pages, k, labeler, learner, window=8, threshold=8, learning_rate
             x[4] = math.log1p(cnt[t]) / 5.0
             x[5] = (label_sum.get(p, 0.0) + 0.5) / (label_cnt.get(p, 0.0) + 1.0)
         if not late:
-            bits.append(_decide(learner, w, x, page_ctr.get(p, 4) + ctx_ctr.get(ctx, 4), threshold))
+            bits.append(_decide(learner, w, x, page_ctr.get(p, CTR_START) + ctx_ctr.get(ctx, CTR_START), threshold))
         labels = []
         if labeler == "lru":
             if p in lru:
@@ -132,9 +134,9 @@ def online_bits(pages, k, labeler, learner, window=8, threshold=8, learning_rate
                     w[j] += learning_rate * g * xs[j]
             else:
                 step = 1 if y == 0 else -1
-                page_ctr[q] = min(7, max(0, page_ctr.get(q, 4) + step))
+                page_ctr[q] = min(CTR_MAX, max(0, page_ctr.get(q, CTR_START) + step))
                 c = ctx_pending[q]
-                ctx_ctr[c] = min(7, max(0, ctx_ctr.get(c, 4) + step))
+                ctx_ctr[c] = min(CTR_MAX, max(0, ctx_ctr.get(c, CTR_START) + step))
             label_sum[q] = label_sum.get(q, 0.0) + y
             label_cnt[q] = label_cnt.get(q, 0.0) + 1.0
             labels_of.setdefault(q, []).append(y)
@@ -143,7 +145,7 @@ def online_bits(pages, k, labeler, learner, window=8, threshold=8, learning_rate
             if learner == "logistic":
                 x[5] = (label_sum.get(p, 0.0) + 0.5) / (label_cnt.get(p, 0.0) + 1.0)
             ctx = base + (tuple(labels_of.get(p, [])[-history:]) if history else (),)
-            bits.append(_decide(learner, w, x, page_ctr.get(p, 4) + ctx_ctr.get(ctx, 4), threshold))
+            bits.append(_decide(learner, w, x, page_ctr.get(p, CTR_START) + ctx_ctr.get(ctx, CTR_START), threshold))
         feats[p] = x
         ctx_pending[p] = ctx
         pending[p] = t

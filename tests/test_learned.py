@@ -83,7 +83,7 @@ def test_optgen_window_labels_equal_reference(case, window):
 @pytest.mark.parametrize("labeler,learner", [("lru", "logistic"), ("lru", "counters"), ("optgen", "counters"),
                                              ("optgen", "logistic")])
 @settings(max_examples=40, deadline=None)
-@given(case=pages_and_k(max_k=6, max_len=100), window=st.integers(1, 20), threshold=st.integers(0, 15),
+@given(case=pages_and_k(max_k=6, max_len=100), window=st.integers(1, 20), threshold=st.integers(0, 31),
        late=st.booleans(), history=st.integers(0, 2))
 def test_online_loop_equals_reference(labeler, learner, case, window, threshold, late, history):
     pages, k = case

@@ -22,8 +22,8 @@ A *learner* turns features into a bit and learns from labels:
 
 - ``LEARNER_LOGISTIC`` (0): logistic regression on six reuse features, one
   SGD step per revealed label; bit 1 iff the predicted probability > 1/2.
-- ``LEARNER_COUNTERS`` (1): saturating counters in ``[0, 7]`` (Hawkeye's
-  three bits), one per page and one per reuse context (log₂ of the gap since
+- ``LEARNER_COUNTERS`` (1): saturating counters in ``[0, 15]`` (four bits,
+  one more than Hawkeye's three; they start at 8), one per page and one per reuse context (log₂ of the gap since
   the page's previous request in half-octaves × log₂ of its request count
   × the page's ``history`` latest labels); label 0
   (friendly) increments, 1 (averse) decrements; bit 1 iff page counter +
@@ -52,7 +52,7 @@ LEARNER_COUNTERS = 1
 _N_FEATURES = 6
 _GAP_BUCKETS = 24
 _COUNT_BUCKETS = 8
-_CTR_MAX = 7
+_CTR_MAX = 15
 _HISTORY_MAX = 2  # at most this many latest labels of a page in its context
 _HISTORY_STATES = (1 << (_HISTORY_MAX + 1)) - 1  # label strings of length 0 … _HISTORY_MAX
 
