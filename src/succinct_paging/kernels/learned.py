@@ -319,6 +319,31 @@ def _decide(learner, w, x, score, threshold):
 
 
 @njit(cache=True, inline="always")
+def _bit_length(v):
+    """Number of bits of ``v`` >= 0 (0 for 0), by halving: 6 steps."""
+    b = 0
+    if v >= 1 << 32:
+        v >>= 32
+        b += 32
+    if v >= 1 << 16:
+        v >>= 16
+        b += 16
+    if v >= 1 << 8:
+        v >>= 8
+        b += 8
+    if v >= 1 << 4:
+        v >>= 4
+        b += 4
+    if v >= 1 << 2:
+        v >>= 2
+        b += 2
+    if v >= 2:
+        v >>= 1
+        b += 1
+    return b + (1 if v > 0 else 0)
+
+
+@njit(cache=True, inline="always")
 def _history_state(bits, n_labels, depth):
     """Index in [0, 2^(depth+1) − 1) of the page's latest min(n_labels,
     depth) labels (``bits``, newest in bit 0): strings of length h start at
@@ -352,15 +377,20 @@ def online_bits(pages, n_pages, k, labeler, learner, window, threshold, learning
     w = np.zeros(_N_FEATURES)
     x = np.zeros(_N_FEATURES)
     feats = np.zeros((n_pages, _N_FEATURES))  # features of each page's pending request
-    label_sum = np.zeros(n_pages)
-    label_cnt = np.zeros(n_pages)
-    page_ctr = np.full(n_pages, (_CTR_MAX + 1) // 2, dtype=np.int64)
     ctx_ctr = np.full(2 * _GAP_BUCKETS * _COUNT_BUCKETS * _HISTORY_STATES, (_CTR_MAX + 1) // 2, dtype=np.int64)
-    hist = np.zeros(n_pages, dtype=np.int64)  # the page's latest labels, newest in bit 0
-    ctx_pending = np.zeros(n_pages, dtype=np.int64)
-    count = np.zeros(n_pages, dtype=np.int64)
-    last = np.full(n_pages, -1, dtype=np.int64)
-    pending = np.full(n_pages, -1, dtype=np.int64)  # request whose label is unrevealed
+    # per-page state in one row of 8 int64 (one cache line per page): columns as views
+    state = np.zeros((n_pages, 8), dtype=np.int64)
+    last = state[:, 0]
+    count = state[:, 1]
+    pending = state[:, 2]  # request whose label is unrevealed
+    page_ctr = state[:, 3]
+    ctx_pending = state[:, 4]
+    hist = state[:, 5]  # the page's latest labels, newest in bit 0
+    label_cnt = state[:, 6]
+    label_sum = state[:, 7]
+    last[:] = -1
+    pending[:] = -1
+    page_ctr[:] = (_CTR_MAX + 1) // 2
     # LRU labeler state: a doubly linked list (head = least recent)
     prev = np.full(n_pages, -1, dtype=np.int64)
     nxt = np.full(n_pages, -1, dtype=np.int64)
@@ -381,16 +411,8 @@ def online_bits(pages, n_pages, k, labeler, learner, window, threshold, learning
         p = pages[t]
         # (1) features and context of request t
         gap = t - last[p] if last[p] >= 0 else 0
-        gb = 0
-        g = gap
-        while g > 0 and gb < _GAP_BUCKETS - 1:
-            gb += 1
-            g >>= 1
-        cb = 0
-        c = count[p]
-        while c > 0 and cb < _COUNT_BUCKETS - 1:
-            cb += 1
-            c >>= 1
+        gb = min(_bit_length(gap), _GAP_BUCKETS - 1)
+        cb = min(_bit_length(count[p]), _COUNT_BUCKETS - 1)
         gb = 2 * gb + (((gap >> (gb - 2)) & 1) if gb >= 2 else 0)  # half-octaves: the bit below the top one
         ctx0 = (gb * _COUNT_BUCKETS + cb) * _HISTORY_STATES
         ctx = ctx0 + _history_state(hist[p], label_cnt[p], history)
@@ -487,7 +509,7 @@ def online_bits(pages, n_pages, k, labeler, learner, window, threshold, learning
                     if ctx_ctr[ctx_pending[q]] > 0:
                         ctx_ctr[ctx_pending[q]] -= 1
             label_sum[q] += y
-            label_cnt[q] += 1.0
+            label_cnt[q] += 1
             hist[q] = (hist[q] << 1 | y) & ((1 << _HISTORY_MAX) - 1)
             pending[q] = -1
         if late:  # the labels request t revealed (its page's last interval) are known now
