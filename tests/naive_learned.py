@@ -5,6 +5,8 @@ clarity (lists, sets, explicit scans), no numba. Slow; for tests only."""
 import math
 
 N_FEATURES = 6
+CTR_MAX = 15  # the counters saturate in [0, CTR_MAX] and start at CTR_START
+CTR_START = 8
 
 
 def reuse_features(pages):
@@ -49,28 +51,38 @@ def _bucket(value, top):
     return b
 
 
+def _half_octave(gap):
+    """The gap's octave (bit length, capped at 23) and, for gaps >= 2, the
+    bit below the octave's top bit."""
+    b = min(gap.bit_length(), 23)
+    return (b, (gap >> (b - 2)) & 1 if b >= 2 else 0)
+
+
 def _decide(learner, w, x, score, threshold):
     if learner == "logistic":
         return 1 if sum(w[j] * x[j] for j in range(N_FEATURES)) > 0.0 else 0
     return 1 if score < threshold else 0
 
 
-def online_bits(pages, k, labeler, learner, window=8, threshold=8, learning_rate=0.05, late=False):
+def online_bits(pages, k, labeler, learner, window=8, threshold=16, learning_rate=0.05, late=False,
+                history=0):
     """The online learn/predict loop: ``labeler`` 'lru' or 'optgen',
     ``learner`` 'logistic' or 'counters', ``late``: predict after learning
-    from the labels request t reveals (see the kernel's docstring)."""
+    from the labels request t reveals, ``history``: the context also
+    holds the page's ``history`` latest revealed labels (see the kernel's docstring)."""
     dist, cnt = reuse_features(pages)
     w = [0.0] * N_FEATURES
     feats, label_sum, label_cnt = {}, {}, {}
     page_ctr, ctx_ctr, ctx_pending = {}, {}, {}
-    count, last, pending = {}, {}, {}
+    count, last, pending, labels_of = {}, {}, {}, {}
     lru = []  # least recent first
     occ = {}
     ring = {}
     bits = []
     for t, p in enumerate(pages):
         gap = t - last[p] if p in last else 0
-        ctx = (_bucket(gap, 24), _bucket(count.get(p, 0), 8))
+        base = (_half_octave(gap), _bucket(count.get(p, 0), 8))
+        ctx = base + (tuple(labels_of.get(p, [])[-history:]) if history else (),)
         x = [1.0, 0.0, 0.0, 0.0, 0.0, 0.0]
         if learner == "logistic":
             if dist[t] < 0:
@@ -81,7 +93,7 @@ def online_bits(pages, k, labeler, learner, window=8, threshold=8, learning_rate
             x[4] = math.log1p(cnt[t]) / 5.0
             x[5] = (label_sum.get(p, 0.0) + 0.5) / (label_cnt.get(p, 0.0) + 1.0)
         if not late:
-            bits.append(_decide(learner, w, x, page_ctr.get(p, 4) + ctx_ctr.get(ctx, 4), threshold))
+            bits.append(_decide(learner, w, x, page_ctr.get(p, CTR_START) + ctx_ctr.get(ctx, CTR_START), threshold))
         labels = []
         if labeler == "lru":
             if p in lru:
@@ -122,16 +134,18 @@ def online_bits(pages, k, labeler, learner, window=8, threshold=8, learning_rate
                     w[j] += learning_rate * g * xs[j]
             else:
                 step = 1 if y == 0 else -1
-                page_ctr[q] = min(7, max(0, page_ctr.get(q, 4) + step))
+                page_ctr[q] = min(CTR_MAX, max(0, page_ctr.get(q, CTR_START) + step))
                 c = ctx_pending[q]
-                ctx_ctr[c] = min(7, max(0, ctx_ctr.get(c, 4) + step))
+                ctx_ctr[c] = min(CTR_MAX, max(0, ctx_ctr.get(c, CTR_START) + step))
             label_sum[q] = label_sum.get(q, 0.0) + y
             label_cnt[q] = label_cnt.get(q, 0.0) + 1.0
+            labels_of.setdefault(q, []).append(y)
             pending[q] = -1
         if late:
             if learner == "logistic":
                 x[5] = (label_sum.get(p, 0.0) + 0.5) / (label_cnt.get(p, 0.0) + 1.0)
-            bits.append(_decide(learner, w, x, page_ctr.get(p, 4) + ctx_ctr.get(ctx, 4), threshold))
+            ctx = base + (tuple(labels_of.get(p, [])[-history:]) if history else (),)
+            bits.append(_decide(learner, w, x, page_ctr.get(p, CTR_START) + ctx_ctr.get(ctx, CTR_START), threshold))
         feats[p] = x
         ctx_pending[p] = ctx
         pending[p] = t

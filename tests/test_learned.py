@@ -83,15 +83,15 @@ def test_optgen_window_labels_equal_reference(case, window):
 @pytest.mark.parametrize("labeler,learner", [("lru", "logistic"), ("lru", "counters"), ("optgen", "counters"),
                                              ("optgen", "logistic")])
 @settings(max_examples=40, deadline=None)
-@given(case=pages_and_k(max_k=6, max_len=100), window=st.integers(1, 20), threshold=st.integers(0, 15),
-       late=st.booleans())
-def test_online_loop_equals_reference(labeler, learner, case, window, threshold, late):
+@given(case=pages_and_k(max_k=6, max_len=100), window=st.integers(1, 20), threshold=st.integers(0, 31),
+       late=st.booleans(), history=st.integers(0, 2))
+def test_online_loop_equals_reference(labeler, learner, case, window, threshold, late, history):
     pages, k = case
     pages, n_pages = _dense(pages)
     dist, cnt = L.reuse_features(pages, n_pages)
     bits = L.online_bits(pages, n_pages, k, {"lru": 0, "optgen": 1}[labeler], {"logistic": 0, "counters": 1}[learner],
-                         window, threshold, 0.05, dist, cnt, late)
-    expect = naive.online_bits(pages.tolist(), k, labeler, learner, window, threshold, 0.05, late)
+                         window, threshold, 0.05, dist, cnt, late, history)
+    expect = naive.online_bits(pages.tolist(), k, labeler, learner, window, threshold, 0.05, late, history)
     assert bits.tolist() == expect
 
 
@@ -145,6 +145,14 @@ def test_optgen_learns_a_scan_is_averse_and_a_small_set_friendly():
     assert bits[1000:].mean() > 0.5  # OPT keeps only k-1 of 3k pages of a cycle
     small = np.random.default_rng(1).integers(0, k - 1, size=3000).astype(np.int64)
     assert not predictions("optgen", View(small, k - 1, k))["discard"][500:].any()
+    for history in (0, 1, 2):  # with or without the page's latest labels in its context
+        assert predictions("optgen", View(scan, 3 * k, k), params={"history": history})["discard"][1000:].mean() > 0.5
+
+
+def test_optgen_history_out_of_range_names_the_parameter():
+    pages = np.arange(10, dtype=np.int64) % 3
+    with pytest.raises(ValueError, match="params.history must be in 0"):
+        predictions("optgen", View(pages, 3, 2), params={"history": 3})
 
 
 def test_learned_runs_and_answer_table():

@@ -172,9 +172,13 @@ def _learner(labeler, learner):
         else:
             dist = cnt = np.empty(0, dtype=np.int64)
         window = max(2, int(params.get("window_per_k", 8)) * int(inst.k))
+        history = int(params.get("history", 0))
+        if not 0 <= history <= L._HISTORY_MAX:
+            raise ValueError(f"bit source {labeler}_{learner}: params.history must be in 0 … {L._HISTORY_MAX}, "
+                             f"got {params.get('history')!r}")
         bits = L.online_bits(inst.pages, inst.n_pages, int(inst.k), lab, lrn, window,
-                             int(params.get("threshold", 8)), float(params.get("learning_rate", 0.05)),
-                             dist, cnt, bool(params.get("late", False)))
+                             int(params.get("threshold", 16)), float(params.get("learning_rate", 0.05)),
+                             dist, cnt, bool(params.get("late", False)), history)
         return {"discard": bits}
     make.__name__ = f"{labeler}_{learner}_bits"
     return make
@@ -205,7 +209,7 @@ _BUILTIN = (
     BitSource("logistic", ("discard",), "past", _learner("lru", "logistic"), "§10",
               params={"learning_rate": 0.05}),
     BitSource("optgen", ("discard",), "past", _learner("optgen", "counters"), "§10",
-              params={"window_per_k": 8, "threshold": 8, "late": True}),
+              params={"window_per_k": 8, "threshold": 16, "late": True, "history": 2}),
     BitSource("optgen_logistic", ("discard",), "past", _learner("optgen", "logistic"), "§10",
               params={"window_per_k": 8, "learning_rate": 0.05, "late": False}),
     BitSource("popu", KINDS, "past", _arrival_source("popu"), "§10"),

@@ -22,9 +22,10 @@ A *learner* turns features into a bit and learns from labels:
 
 - ``LEARNER_LOGISTIC`` (0): logistic regression on six reuse features, one
   SGD step per revealed label; bit 1 iff the predicted probability > 1/2.
-- ``LEARNER_COUNTERS`` (1): saturating counters in ``[0, 7]`` (Hawkeye's
-  three bits), one per page and one per reuse context (log₂ of the gap since
-  the page's previous request × log₂ of its request count); label 0
+- ``LEARNER_COUNTERS`` (1): saturating counters in ``[0, 15]`` (four bits,
+  one more than Hawkeye's three; they start at 8), one per page and one per reuse context (log₂ of the gap since
+  the page's previous request in half-octaves × log₂ of its request count
+  × the page's ``history`` latest labels); label 0
   (friendly) increments, 1 (averse) decrements; bit 1 iff page counter +
   context counter < ``threshold``.
 
@@ -51,7 +52,9 @@ LEARNER_COUNTERS = 1
 _N_FEATURES = 6
 _GAP_BUCKETS = 24
 _COUNT_BUCKETS = 8
-_CTR_MAX = 7
+_CTR_MAX = 15
+_HISTORY_MAX = 2  # at most this many latest labels of a page in its context
+_HISTORY_STATES = (1 << (_HISTORY_MAX + 1)) - 1  # label strings of length 0 … _HISTORY_MAX
 
 
 @njit(cache=True)
@@ -174,112 +177,103 @@ def _sgd(w, x, y, lr):
         w[j] += lr * g * x[j]
 
 
-# --- OPTgen's occupancy vector: a lazy segment tree (range add, range max) ---
+# --- OPTgen's occupancy vector as suffix-maximum differences (Fenwick tree) ---
+#
+# Every query and every fill covers [s + 1, t − 1], a range that ends at the
+# newest slot. So keep, instead of the occupancies occ[u], the differences
+# D[u] = M(u) − M(u + 1) >= 0 of the suffix maxima M(a) = max occ[a … t − 1]
+# and the newest occupancy M(t − 1): then M(a) = M(t − 1) + Σ_{a <= u < t−1} D[u]
+# (a Fenwick prefix sum), a new slot with occupancy 0 sets D[t − 2] = M(t − 2),
+# and "+1 on [s + 1, t − 1]" raises M(t − 1) by one and lowers by one the
+# newest positive D[u] with u <= s (M rises by one exactly from that u on).
+# Slots are times modulo the window. O(log window) per operation.
 
 @njit(cache=True, inline="always")
-def _seg_apply(tree, lazy, size, node, value):
-    tree[node] += value
-    if node < size:
-        lazy[node] += value
+def _fw_add(fw, slot, delta):
+    i = slot + 1
+    while i < fw.shape[0]:
+        fw[i] += delta
+        i += i & (-i)
 
 
 @njit(cache=True, inline="always")
-def _seg_build(tree, lazy, size, node):
-    while node > 1:
-        node >>= 1
-        a = tree[2 * node]
-        b = tree[2 * node + 1]
-        tree[node] = (a if a > b else b) + lazy[node]
+def _fw_prefix(fw, slot):
+    """Σ D over slots 0 … slot (0 when slot < 0)."""
+    total = 0
+    i = slot + 1
+    while i > 0:
+        total += fw[i]
+        i -= i & (-i)
+    return total
 
 
 @njit(cache=True, inline="always")
-def _seg_push(tree, lazy, size, height, node):
-    s = height
-    while s > 0:
-        i = node >> s
-        if lazy[i] != 0:
-            _seg_apply(tree, lazy, size, 2 * i, lazy[i])
-            _seg_apply(tree, lazy, size, 2 * i + 1, lazy[i])
-            lazy[i] = 0
-        s -= 1
+def _fw_lower_bound(fw, target):
+    """The smallest slot whose prefix sum is >= target (target >= 1, D >= 0)."""
+    pos = 0
+    step = 1
+    while step * 2 < fw.shape[0]:
+        step *= 2
+    while step > 0:
+        if pos + step < fw.shape[0] and fw[pos + step] < target:
+            pos += step
+            target -= fw[pos]
+        step >>= 1
+    return pos
 
 
 @njit(cache=True)
-def _seg_max(tree, lazy, size, height, lo, hi):
-    """max over slots [lo, hi] (inclusive)."""
-    left = lo + size
-    right = hi + 1 + size
-    _seg_push(tree, lazy, size, height, left)
-    _seg_push(tree, lazy, size, height, right - 1)
-    res = -(1 << 62)
-    while left < right:
-        if left & 1:
-            if tree[left] > res:
-                res = tree[left]
-            left += 1
-        if right & 1:
-            right -= 1
-            if tree[right] > res:
-                res = tree[right]
-        left >>= 1
-        right >>= 1
-    return res
+def _occ_advance(fw, dv, top, window, t):
+    """Open time t's slot (occupancy 0): D[t − 2] = M(t − 2). ``top`` holds
+    the newest occupancy M(t − 1) and Σ D over all slots. O(log window)."""
+    if t >= 2:
+        slot = (t - 2) % window
+        delta = top[0] - dv[slot]
+        _fw_add(fw, slot, delta)
+        dv[slot] = top[0]
+        top[1] += delta
+    top[0] = 0
 
 
 @njit(cache=True)
-def _seg_add(tree, lazy, size, height, lo, hi, value):
-    """add ``value`` to slots [lo, hi] (inclusive)."""
-    left = lo + size
-    right = hi + 1 + size
-    l0 = left
-    r0 = right - 1
-    _seg_push(tree, lazy, size, height, l0)
-    _seg_push(tree, lazy, size, height, r0)
-    while left < right:
-        if left & 1:
-            _seg_apply(tree, lazy, size, left, value)
-            left += 1
-        if right & 1:
-            right -= 1
-            _seg_apply(tree, lazy, size, right, value)
-        left >>= 1
-        right >>= 1
-    _seg_build(tree, lazy, size, l0)
-    _seg_build(tree, lazy, size, r0)
-
-
-@njit(cache=True)
-def _seg_reset(tree, lazy, size, height, slot):
-    node = slot + size
-    _seg_push(tree, lazy, size, height, node)
-    tree[node] = 0
-    _seg_build(tree, lazy, size, node)
-
-
-@njit(cache=True)
-def _occupancy_fits(tree, lazy, size, height, window, s, t, cap):
+def _occupancy_fits(fw, dv, top, window, s, t, cap):
     """OPTgen's test for the reuse interval of the request at ``s`` that
     returns at ``t`` (t − s < window): the page is kept iff every slot
     strictly between s and t holds fewer than ``cap`` = k − 1 kept pages;
-    if so they all get one more. Slots are times modulo ``window``.
-    O(log window)."""
+    if so they all get one more. O(log window)."""
     if t - s <= 1:
         return True  # an immediate reuse is always a hit
     if cap <= 0:
         return False
-    a = (s + 1) % window
-    b = (t - 1) % window
-    if a <= b:
-        if _seg_max(tree, lazy, size, height, a, b) >= cap:
-            return False
-        _seg_add(tree, lazy, size, height, a, b, 1)
-    else:
-        m1 = _seg_max(tree, lazy, size, height, a, window - 1)
-        m2 = _seg_max(tree, lazy, size, height, 0, b)
-        if m1 >= cap or m2 >= cap:
-            return False
-        _seg_add(tree, lazy, size, height, a, window - 1, 1)
-        _seg_add(tree, lazy, size, height, 0, b, 1)
+    sm = s % window
+    ps = _fw_prefix(fw, sm)
+    m = top[0]
+    if s + 1 <= t - 2:  # + Σ D over [s + 1, t − 2], modulo the window
+        b = (t - 2) % window
+        if sm + 1 == window:  # the range starts at slot 0
+            m += _fw_prefix(fw, b)
+        elif sm + 1 <= b:
+            m += _fw_prefix(fw, b) - ps
+        else:  # it wraps around the window's end
+            m += top[1] - ps + _fw_prefix(fw, b)
+    if m >= cap:
+        return False
+    top[0] += 1
+    # the newest positive D[u] with t − window + 1 <= u <= s loses one
+    lo = t - window + 1
+    la = (lo if lo > 0 else 0) % window
+    u = -1
+    if la <= sm:
+        if ps > _fw_prefix(fw, la - 1):
+            u = _fw_lower_bound(fw, ps)
+    elif ps > 0:
+        u = _fw_lower_bound(fw, ps)
+    elif top[1] > _fw_prefix(fw, la - 1):
+        u = _fw_lower_bound(fw, top[1])
+    if u >= 0:
+        dv[u] -= 1
+        top[1] -= 1
+        _fw_add(fw, u, -1)
     return True
 
 
@@ -295,13 +289,9 @@ def optgen_labels(pages, n_pages, k, window):
     (the requested page itself takes the k-th place). O(n log window)."""
     n = pages.shape[0]
     label = np.full(n, 2, dtype=np.uint8)
-    size = 1
-    height = 0
-    while size < window:
-        size *= 2
-        height += 1
-    tree = np.zeros(2 * size, dtype=np.int64)
-    lazy = np.zeros(size, dtype=np.int64)
+    fw = np.zeros(window + 1, dtype=np.int64)
+    dv = np.zeros(window, dtype=np.int64)
+    top = np.zeros(2, dtype=np.int64)  # newest occupancy, Σ D
     last = np.full(n_pages, -1, dtype=np.int64)
     for t in range(n):
         p = pages[t]
@@ -310,10 +300,10 @@ def optgen_labels(pages, n_pages, k, window):
             q = pages[e]
             if last[q] == e:
                 label[e] = 1
-        _seg_reset(tree, lazy, size, height, t % window)
+        _occ_advance(fw, dv, top, window, t)
         s = last[p]
         if s >= 0 and t - s < window:
-            label[s] = 0 if _occupancy_fits(tree, lazy, size, height, window, s, t, k - 1) else 1
+            label[s] = 0 if _occupancy_fits(fw, dv, top, window, s, t, k - 1) else 1
         last[p] = t
     return label
 
@@ -328,8 +318,43 @@ def _decide(learner, w, x, score, threshold):
     return 1 if score < threshold else 0
 
 
+@njit(cache=True, inline="always")
+def _bit_length(v):
+    """Number of bits of ``v`` >= 0 (0 for 0), by halving: 6 steps."""
+    b = 0
+    if v >= 1 << 32:
+        v >>= 32
+        b += 32
+    if v >= 1 << 16:
+        v >>= 16
+        b += 16
+    if v >= 1 << 8:
+        v >>= 8
+        b += 8
+    if v >= 1 << 4:
+        v >>= 4
+        b += 4
+    if v >= 1 << 2:
+        v >>= 2
+        b += 2
+    if v >= 2:
+        v >>= 1
+        b += 1
+    return b + (1 if v > 0 else 0)
+
+
+@njit(cache=True, inline="always")
+def _history_state(bits, n_labels, depth):
+    """Index in [0, 2^(depth+1) − 1) of the page's latest min(n_labels,
+    depth) labels (``bits``, newest in bit 0): strings of length h start at
+    2^h − 1."""
+    h = depth if n_labels >= depth else int(n_labels)
+    return (1 << h) - 1 + (bits & ((1 << h) - 1))
+
+
 @njit(cache=True)
-def online_bits(pages, n_pages, k, labeler, learner, window, threshold, learning_rate, dist, cnt, late=False):
+def online_bits(pages, n_pages, k, labeler, learner, window, threshold, learning_rate, dist, cnt, late=False,
+                history=0):
     """The online learn/predict loop of every one-bit learner (module
     docstring): bit of request t from requests < t and the page of t.
 
@@ -340,7 +365,10 @@ def online_bits(pages, n_pages, k, labeler, learner, window, threshold, learning
     for the counters); ``late``: predict after training on the labels that
     request t reveals (still past-only: they depend on the page of t and
     earlier requests only; e.g. whether OPT kept p since its previous
-    request). O(log window) per request with OPTgen, O(1) with the
+    request). Counters only: ``history`` (0 … 2): the reuse context also
+    holds the page's ``history`` latest revealed labels (fewer while it has
+    fewer), so a context counter learns how often a page that was kept
+    (evicted) last time is kept again. O(log window) per request with OPTgen, O(1) with the
     LRU labeler (plus the features); memory O(N + window).
     """
     n = pages.shape[0]
@@ -349,14 +377,20 @@ def online_bits(pages, n_pages, k, labeler, learner, window, threshold, learning
     w = np.zeros(_N_FEATURES)
     x = np.zeros(_N_FEATURES)
     feats = np.zeros((n_pages, _N_FEATURES))  # features of each page's pending request
-    label_sum = np.zeros(n_pages)
-    label_cnt = np.zeros(n_pages)
-    page_ctr = np.full(n_pages, (_CTR_MAX + 1) // 2, dtype=np.int64)
-    ctx_ctr = np.full(_GAP_BUCKETS * _COUNT_BUCKETS, (_CTR_MAX + 1) // 2, dtype=np.int64)
-    ctx_pending = np.zeros(n_pages, dtype=np.int64)
-    count = np.zeros(n_pages, dtype=np.int64)
-    last = np.full(n_pages, -1, dtype=np.int64)
-    pending = np.full(n_pages, -1, dtype=np.int64)  # request whose label is unrevealed
+    ctx_ctr = np.full(2 * _GAP_BUCKETS * _COUNT_BUCKETS * _HISTORY_STATES, (_CTR_MAX + 1) // 2, dtype=np.int64)
+    # per-page state in one row of 8 int64 (one cache line per page): columns as views
+    state = np.zeros((n_pages, 8), dtype=np.int64)
+    last = state[:, 0]
+    count = state[:, 1]
+    pending = state[:, 2]  # request whose label is unrevealed
+    page_ctr = state[:, 3]
+    ctx_pending = state[:, 4]
+    hist = state[:, 5]  # the page's latest labels, newest in bit 0
+    label_cnt = state[:, 6]
+    label_sum = state[:, 7]
+    last[:] = -1
+    pending[:] = -1
+    page_ctr[:] = (_CTR_MAX + 1) // 2
     # LRU labeler state: a doubly linked list (head = least recent)
     prev = np.full(n_pages, -1, dtype=np.int64)
     nxt = np.full(n_pages, -1, dtype=np.int64)
@@ -366,13 +400,9 @@ def online_bits(pages, n_pages, k, labeler, learner, window, threshold, learning
     lru_size = 0
     # OPTgen labeler state
     win = window if labeler == LABELER_OPTGEN else 1
-    size = 1
-    height = 0
-    while size < win:
-        size *= 2
-        height += 1
-    tree = np.zeros(2 * size, dtype=np.int64)
-    lazy = np.zeros(size, dtype=np.int64)
+    fw = np.zeros(win + 1, dtype=np.int64)
+    dv = np.zeros(win, dtype=np.int64)
+    top = np.zeros(2, dtype=np.int64)  # newest occupancy, Σ D
     ring = np.full(win, -1, dtype=np.int64)
     # labels revealed by this request: at most two (the page's own, one expiry/eviction)
     lab_page = np.empty(2, dtype=np.int64)
@@ -381,17 +411,11 @@ def online_bits(pages, n_pages, k, labeler, learner, window, threshold, learning
         p = pages[t]
         # (1) features and context of request t
         gap = t - last[p] if last[p] >= 0 else 0
-        gb = 0
-        g = gap
-        while g > 0 and gb < _GAP_BUCKETS - 1:
-            gb += 1
-            g >>= 1
-        cb = 0
-        c = count[p]
-        while c > 0 and cb < _COUNT_BUCKETS - 1:
-            cb += 1
-            c >>= 1
-        ctx = gb * _COUNT_BUCKETS + cb
+        gb = min(_bit_length(gap), _GAP_BUCKETS - 1)
+        cb = min(_bit_length(count[p]), _COUNT_BUCKETS - 1)
+        gb = 2 * gb + (((gap >> (gb - 2)) & 1) if gb >= 2 else 0)  # half-octaves: the bit below the top one
+        ctx0 = (gb * _COUNT_BUCKETS + cb) * _HISTORY_STATES
+        ctx = ctx0 + _history_state(hist[p], label_cnt[p], history)
         # (2) features, and the prediction unless it waits for this request's labels
         if learner == LEARNER_LOGISTIC:
             x[0] = 1.0
@@ -456,11 +480,11 @@ def online_bits(pages, n_pages, k, labeler, learner, window, threshold, learning
                     lab_page[n_lab] = q
                     lab_y[n_lab] = 1
                     n_lab += 1
-            _seg_reset(tree, lazy, size, height, t % win)
+            _occ_advance(fw, dv, top, win, t)
             s = pending[p]
             if s >= 0:
                 if t - s < win:
-                    fits = _occupancy_fits(tree, lazy, size, height, win, s, t, k - 1)
+                    fits = _occupancy_fits(fw, dv, top, win, s, t, k - 1)
                     lab_y[n_lab] = 0 if fits else 1
                 else:
                     lab_y[n_lab] = 1
@@ -485,11 +509,13 @@ def online_bits(pages, n_pages, k, labeler, learner, window, threshold, learning
                     if ctx_ctr[ctx_pending[q]] > 0:
                         ctx_ctr[ctx_pending[q]] -= 1
             label_sum[q] += y
-            label_cnt[q] += 1.0
+            label_cnt[q] += 1
+            hist[q] = (hist[q] << 1 | y) & ((1 << _HISTORY_MAX) - 1)
             pending[q] = -1
         if late:  # the labels request t revealed (its page's last interval) are known now
             if learner == LEARNER_LOGISTIC:
                 x[5] = (label_sum[p] + 0.5) / (label_cnt[p] + 1.0)
+            ctx = ctx0 + _history_state(hist[p], label_cnt[p], history)
             bits[t] = _decide(learner, w, x, page_ctr[p] + ctx_ctr[ctx], threshold)
         # the pending request of p is now t
         if learner == LEARNER_LOGISTIC:
