@@ -9,6 +9,7 @@ silently changes before the schema sees it (a repeated key, ``010`` read as
 8). Limits (k, seeds, sizes) are documented in config/README.md.
 """
 
+import importlib.util
 import math
 import re
 import warnings
@@ -18,7 +19,8 @@ import jsonschema
 import numpy as np
 import yaml
 
-from succinct_paging.algorithms import ALGORITHMS, REGISTRY, parse_algorithm
+from succinct_paging.algorithms import ALGORITHMS, LIBRARY_ALGORITHMS, REGISTRY, parse_algorithm
+from succinct_paging.cache_traces import CACHE_FOLDER, CACHE_TRACES
 from succinct_paging.validate import MAX_SEED
 
 SYNTHETIC_PARAMS = {
@@ -29,9 +31,13 @@ SYNTHETIC_PARAMS = {
 }
 REAL_FAMILIES = ("brightkite", "citibike")
 
+#: The generator of the caching field's traces (the mirror's cache/ folder,
+#: one trace per family, named by ``params.trace``; contract §10).
+CACHE_GENERATOR = "cache"
+
 #: Generators whose instances with at most k distinct pages are left out when
 #: ``exclude_trivial`` is on (real traces and the user's own files).
-TRIVIAL_EXCLUDABLE = REAL_FAMILIES + ("files",)
+TRIVIAL_EXCLUDABLE = REAL_FAMILIES + (CACHE_GENERATOR, "files")
 
 #: Snakemake takes a wildcard value that ends in a block repeated this many
 #: times for a runaway recursion (PeriodicWildcardError, snakemake.io's
@@ -223,6 +229,9 @@ def check_config(config, schema_path, repo_root):
             if gen == "working_set" and spec["params"]["set_size"] > spec["params"]["n_pages"]:
                 raise ConfigError(f"config key {where}.params.set_size: {spec['params']['set_size']} exceeds n_pages")
             spec.setdefault("instances", 1)
+        elif gen == CACHE_GENERATOR:
+            _check_cache_family(spec, where)
+            needs_mirror = True
         else:
             for key in ("length", "params"):
                 if spec.get(key):
@@ -252,6 +261,8 @@ def check_config(config, schema_path, repo_root):
     traces["mirror"] = str(mirror)
     if needs_mirror:
         _leave_out_unreadable_real_families(config)
+        _leave_out_missing_cache_traces(config)
+    _leave_out_library_algorithms(config)
     _check_arrivals(config)
     _check_learned(config)
     _check_adversarial(config)
@@ -309,6 +320,83 @@ def _check_files_format(spec, where):
                           "set header: true or give the 1-based field number")
 
 
+def _check_cache_family(spec, where):
+    """A ``cache`` family (contract §10): ``params`` holds exactly ``trace``,
+    one of the mirror's cache traces; no ``length``; ``instances`` at most 1
+    (a cache trace is one instance)."""
+    allowed = ", ".join(CACHE_TRACES)
+    params = spec.get("params", {})
+    if "trace" not in params:
+        raise ConfigError(f"config key {where}.params.trace: required for generator 'cache'; allowed: {allowed}")
+    extra = sorted(set(params) - {"trace"})
+    if extra:
+        raise ConfigError(f"config key {where}.params: {', '.join(extra)} not used by generator 'cache'; "
+                          "allowed: trace")
+    if params["trace"] not in CACHE_TRACES:
+        raise ConfigError(f"config key {where}.params.trace: {params['trace']!r} is not a cache trace of the "
+                          f"mirror; allowed: {allowed}")
+    if "length" in spec:
+        raise ConfigError(f"config key {where}.length: not used by the generator 'cache' (the trace is read whole)")
+    if spec.get("instances", 1) != 1:
+        raise ConfigError(f"config key {where}.instances: {spec['instances']!r} is not allowed; a cache trace is "
+                          "one instance (allowed: 1); list one family per trace")
+
+
+def _leave_out_missing_cache_traces(config):
+    """``cache`` families whose file the mirror's cache/ folder lacks are an
+    error under ``traces.require_mirror: true``; by default they are removed
+    (from ``families`` and the sections' family lists) with one
+    :class:`ConfigWarning` naming all of them. There is no fetch rule for
+    these traces."""
+    traces = config["traces"]
+    folder = Path(traces["mirror"]) / CACHE_FOLDER
+    missing = {fam: spec["params"]["trace"] for fam, spec in config["families"].items()
+               if spec["generator"] == CACHE_GENERATOR
+               and not (folder / CACHE_TRACES[spec["params"]["trace"]].file).is_file()}
+    if not missing:
+        return
+    where = (f"folder {folder} does not exist" if not folder.is_dir() else
+             f"folder {folder} lacks {', '.join(sorted(CACHE_TRACES[t].file for t in set(missing.values())))}")
+    how = "point traces.mirror at an offline mirror with a cache/ folder (see its README)"
+    if traces["require_mirror"]:
+        raise ConfigError(f"config key traces.mirror: {where}; the cache trace families {', '.join(missing)} "
+                          f"need it (traces.require_mirror is true). To fix: {how}, or remove those families.")
+    if len(missing) == len(config["families"]):
+        raise ConfigError(f"config key traces.mirror: {where}, and every configured family "
+                          f"({', '.join(missing)}) is a cache trace that needs it. To fix: {how}.")
+    _remove_families(config, missing)
+    warnings.warn(
+        f"cache trace families left out: {', '.join(missing)} ({where}); the rest of the experiment runs. "
+        f"To include them: {how}. Set traces.require_mirror: true to make this an error.", ConfigWarning)
+
+
+def _remove_families(config, names):
+    for fam in names:
+        del config["families"][fam]
+    for section in ("arrivals", "learned", "adversarial"):
+        listed = config.get(section, {}).get("families")
+        if listed is not None:
+            config[section]["families"] = [f for f in listed if f not in names]
+
+
+def _leave_out_library_algorithms(config):
+    """The practical baselines run by libcachesim (contract §10; ``arc``,
+    ``lirs``, …) are removed from every algorithm list with one
+    :class:`ConfigWarning` when the package is not installed, so the rest
+    runs. Checked without importing the package."""
+    lists = [("algorithms", config)] + [(f"{sec}.algorithms", config[sec]) for sec in ("arrivals", "learned")
+                                        if sec in config and "algorithms" in config[sec]]
+    listed = sorted({a for _, holder in lists for a in holder["algorithms"] if a in LIBRARY_ALGORITHMS})
+    if not listed or all(importlib.util.find_spec(REGISTRY[a].library) for a in listed):
+        return
+    for _, holder in lists:
+        holder["algorithms"] = [a for a in holder["algorithms"] if a not in LIBRARY_ALGORITHMS]
+    warnings.warn(
+        f"algorithms left out: {', '.join(listed)} (run by the optional package libcachesim, which is not "
+        "installed); the rest of the experiment runs. To include them: pip install 'succinct-paging[cache]'",
+        ConfigWarning)
+
+
 def real_family_root(config, generator):
     """The folder holding ``<generator>/`` for a real family: the mirror
     (``traces.mirror``) when it has that subfolder, else ``results/mirror``,
@@ -343,12 +431,7 @@ def _leave_out_unreadable_real_families(config):
     if len(missing) == len(config["families"]):
         raise ConfigError(f"config key traces.mirror: {where}, and every configured family "
                           f"({', '.join(missing)}) is a real one that needs it. To fix: {how}.")
-    for fam in missing:
-        del config["families"][fam]
-    for section in ("arrivals", "learned", "adversarial"):
-        listed = config.get(section, {}).get("families")
-        if listed is not None:
-            config[section]["families"] = [f for f in listed if f not in missing]
+    _remove_families(config, missing)
     warnings.warn(
         f"real trace families left out: {', '.join(missing)} ({where}); the rest of the experiment runs. "
         f"To include them: {how}. Set traces.require_mirror: true to make this an error.",
@@ -370,14 +453,16 @@ def _check_lower_bounds(config):
         section["algorithms"], "lower_bounds.algorithms",
         lambda a: "cannot be played by an adaptive adversary; allowed: deterministic ids lru, fifo, "
                   "followbits, followbits_robust, or combine(A,B) of them"
-        if a.randomized or "opt" in a.parts or a.prediction == "arrivals" else None)
+        if a.randomized or "opt" in a.parts or a.prediction == "arrivals"
+        or any(e.library for e in a.entries) else None)
 
 
 def _check_arrivals(config):
     """Semantic checks of the ``arrivals`` section (contract §7): known
     families (default: all configured ones), algorithm ids canonicalised."""
     section = config["arrivals"]
-    families = section.setdefault("families", sorted(config["families"]))
+    families = section.setdefault("families", sorted(f for f, spec in config["families"].items()
+                                                     if not spec.get("baseline_only", False)))
     for i, fam in enumerate(families):
         if fam not in config["families"]:
             raise ConfigError(f"config key arrivals.families[{i}]: {fam!r} is not a configured family; "
@@ -527,5 +612,5 @@ def check_config_file(path):
         walk(root, [])
 
 
-__all__ = ["ALGORITHMS", "ConfigError", "ConfigWarning", "FILES_FORMAT_KEYS", "check_config", "check_config_file",
+__all__ = ["ALGORITHMS", "CACHE_GENERATOR", "ConfigError", "ConfigWarning", "FILES_FORMAT_KEYS", "check_config", "check_config_file",
            "real_family_root"]

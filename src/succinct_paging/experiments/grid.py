@@ -127,6 +127,9 @@ def run_grid(family, traces, truth, k, algorithms, error_model, rate, replicates
     ``progress``: optional callable receiving one line per instance.
     Only the instances that ``truth`` covers are run (:func:`truth_instances`;
     trivial ones may have been excluded by :func:`compute_truth`).
+    An algorithm whose registry ``min_k`` exceeds the cache size gets no
+    row. A deterministic algorithm without predictions runs once per
+    instance; its row is repeated for every replicate.
     Returns a DataFrame with :data:`COLUMNS`, in a deterministic order.
     """
     parsed = [parse_algorithm(a) for a in algorithms]
@@ -140,6 +143,7 @@ def run_grid(family, traces, truth, k, algorithms, error_model, rate, replicates
         opt = int(truth["opt"][i])
         n_phases = int(truth["n_phases"][i])
         true_bits = {kind: truth[kind][offsets[i]:offsets[i + 1]] for kind in ("discard", "phase")}
+        same_every_replicate = {}  # a deterministic algorithm without predictions runs once per instance
         for rep in replicates:
             predicted = {}
             if error_model != "none":
@@ -148,10 +152,17 @@ def run_grid(family, traces, truth, k, algorithms, error_model, rate, replicates
                     predicted[kind] = inject_bits(tb, error_model, rate, derive_seed(bit_seed, kind))
             zeros = np.zeros(n, dtype=np.uint8)
             for alg in parsed:
+                if as_cache_size(k, n_pages) < max(e.min_k for e in alg.entries):
+                    continue  # not a demand-paging algorithm at this k (registry min_k): no row
                 bits, eta0, eta1 = predicted.get(alg.prediction, (zeros, None, None))
                 seed = derive_seed(master_seed, "alg", family, instance, k, rep, alg.id)
-                faults = run_parsed(alg, pages, bits, as_cache_size(k, n_pages), n_pages, seed,
-                                    as_budget(budget, n), switch_factor)
+                if alg.id in same_every_replicate:
+                    faults = same_every_replicate[alg.id]
+                else:
+                    faults = run_parsed(alg, pages, bits, as_cache_size(k, n_pages), n_pages, seed,
+                                        as_budget(budget, n), switch_factor)
+                    if not alg.randomized and alg.prediction == "none":
+                        same_every_replicate[alg.id] = faults
                 bound = upper_bound(alg.id, k, opt, eta0 or 0, eta1 or 0, n_phases, budget)
                 rows.append((family, instance, n, n_pages, k, alg.id, alg.prediction,
                              error_model, rate, rep, faults, opt, eta0, eta1,
@@ -188,6 +199,8 @@ def make_family(name, spec, mirror, verify, master_seed):
     when given).
     """
     gen = spec["generator"]
+    if gen == "cache":
+        return traces_mod.load_cache_trace(mirror, spec["params"]["trace"], verify=verify)
     if gen == "files" or gen in traces_mod.REAL_FAMILIES:
         if gen == "files":
             options = {key: spec[key] for key in ("format", "column", "delimiter", "header", "limit") if key in spec}
