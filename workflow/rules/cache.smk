@@ -3,7 +3,7 @@ rule arc_reproduction:
     kernel, libcachesim's ARC) on the ARC traces at the paper's cache sizes."""
     input:
         runs="results/runs.parquet",
-        published="resources/arc_paper_hit_ratios.csv",
+        published=str(Path(workflow.basedir) / "resources/arc_paper_hit_ratios.csv"),  # in the repository
     output:
         csv=report("results/tables/arc_reproduction.csv", caption="../report/arc_reproduction.rst",
                    category="Cache traces", subcategory="ARC paper"),

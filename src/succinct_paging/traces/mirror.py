@@ -134,9 +134,10 @@ def read_integer_ids(path) -> np.ndarray:
         raise TraceError(f"{path}: not one integer page id per line ({exc})") from exc
     except (OSError, EOFError, zlib.error, zstandard.ZstdError) as exc:
         raise TraceError(f"{path}: cannot read or decompress trace file ({exc})") from exc
-    if not parts:
+    ids = np.concatenate(parts) if parts else np.empty(0, dtype=np.int64)
+    if ids.size == 0:
         raise TraceError(f"{path}: empty trace file (no requests)")
-    return np.concatenate(parts)
+    return ids
 
 
 def load_cache_trace(mirror_dir, name: str, verify: bool = True) -> list[tuple[str, np.ndarray]]:
