@@ -261,7 +261,6 @@ def check_config(config, schema_path, repo_root):
     traces["mirror"] = str(mirror)
     if needs_mirror:
         _leave_out_unreadable_real_families(config)
-        _leave_out_missing_cache_traces(config)
     _leave_out_library_algorithms(config)
     _check_arrivals(config)
     _check_learned(config)
@@ -342,34 +341,6 @@ def _check_cache_family(spec, where):
                           "one instance (allowed: 1); list one family per trace")
 
 
-def _leave_out_missing_cache_traces(config):
-    """``cache`` families whose file the mirror's cache/ folder lacks are an
-    error under ``traces.require_mirror: true``; by default they are removed
-    (from ``families`` and the sections' family lists) with one
-    :class:`ConfigWarning` naming all of them. There is no fetch rule for
-    these traces."""
-    traces = config["traces"]
-    folder = Path(traces["mirror"]) / CACHE_FOLDER
-    missing = {fam: spec["params"]["trace"] for fam, spec in config["families"].items()
-               if spec["generator"] == CACHE_GENERATOR
-               and not (folder / CACHE_TRACES[spec["params"]["trace"]].file).is_file()}
-    if not missing:
-        return
-    where = (f"folder {folder} does not exist" if not folder.is_dir() else
-             f"folder {folder} lacks {', '.join(sorted(CACHE_TRACES[t].file for t in set(missing.values())))}")
-    how = "point traces.mirror at an offline mirror with a cache/ folder (see its README)"
-    if traces["require_mirror"]:
-        raise ConfigError(f"config key traces.mirror: {where}; the cache trace families {', '.join(missing)} "
-                          f"need it (traces.require_mirror is true). To fix: {how}, or remove those families.")
-    if len(missing) == len(config["families"]):
-        raise ConfigError(f"config key traces.mirror: {where}, and every configured family "
-                          f"({', '.join(missing)}) is a cache trace that needs it. To fix: {how}.")
-    _remove_families(config, missing)
-    warnings.warn(
-        f"cache trace families left out: {', '.join(missing)} ({where}); the rest of the experiment runs. "
-        f"To include them: {how}. Set traces.require_mirror: true to make this an error.", ConfigWarning)
-
-
 def _remove_families(config, names):
     for fam in names:
         del config["families"][fam]
@@ -405,37 +376,63 @@ def real_family_root(config, generator):
     return str(mirror) if (mirror / generator).is_dir() else "results/mirror"
 
 
-def _leave_out_unreadable_real_families(config):
-    """Real families read the mirror when it has their folder, else the fetch
-    rule's download (``traces.fetch: true``). A family with neither is an
-    error under ``traces.require_mirror: true``; by default it is removed from
-    ``families`` (and from the sections' family lists) with one
-    :class:`ConfigWarning` naming all of them and how to get them, so the
-    rest of the experiment runs on a machine without the mirror."""
+def _missing_real_families(config):
+    """Real families with neither a mirror folder nor ``traces.fetch``:
+    ``(missing names, where, how)``. With ``traces.fetch: true`` none is
+    missing (the fetch rule downloads them)."""
     traces = config["traces"]
     mirror = Path(traces["mirror"])
-    if traces["fetch"]:
-        return
-    missing = {fam: spec["generator"] for fam, spec in config["families"].items()
-               if spec["generator"] in REAL_FAMILIES and not (mirror / spec["generator"]).is_dir()}
-    if not missing:
-        return
+    missing = {} if traces["fetch"] else {
+        fam: spec["generator"] for fam, spec in config["families"].items()
+        if spec["generator"] in REAL_FAMILIES and not (mirror / spec["generator"]).is_dir()}
     where = (f"folder {mirror} does not exist" if not mirror.is_dir() else
              f"folder {mirror} has no {', '.join(sorted(set(g + '/' for g in missing.values())))} subfolder")
     how = ("point traces.mirror at an offline mirror that has them (see its README), or set traces.fetch: true "
            "to download and cut the public sources (needs network)")
-    if traces["require_mirror"]:
-        raise ConfigError(f"config key traces.mirror: {where}; the real trace families "
-                          f"{', '.join(missing)} need it (traces.require_mirror is true). To fix: {how}, "
-                          "or remove those families.")
+    return list(missing), where, how
+
+
+def _missing_cache_families(config):
+    """``cache`` families whose file the mirror's cache/ folder lacks (there
+    is no fetch rule for them): ``(missing names, where, how)``."""
+    folder = Path(config["traces"]["mirror"]) / CACHE_FOLDER
+    missing = {fam: CACHE_TRACES[spec["params"]["trace"]].file for fam, spec in config["families"].items()
+               if spec["generator"] == CACHE_GENERATOR
+               and not (folder / CACHE_TRACES[spec["params"]["trace"]].file).is_file()}
+    where = (f"folder {folder} does not exist" if not folder.is_dir() else
+             f"folder {folder} lacks {', '.join(sorted(set(missing.values())))}")
+    how = "point traces.mirror at an offline mirror with a cache/ folder (see its README)"
+    return list(missing), where, how
+
+
+def _leave_out_unreadable_real_families(config):
+    """Real families read the mirror when it has their folder, else the fetch
+    rule's download (``traces.fetch: true``); ``cache`` families read their
+    file of the mirror's cache/ folder. A family that cannot be read is an
+    error under ``traces.require_mirror: true``; by default it is removed from
+    ``families`` (and from the sections' family lists) with one
+    :class:`ConfigWarning` naming all of them and how to get them, so the
+    rest of the experiment runs on a machine without the mirror."""
+    parts = [(kind, *found) for kind, found in (("real trace", _missing_real_families(config)),
+                                                ("cache trace", _missing_cache_families(config))) if found[0]]
+    if not parts:
+        return
+    missing = [fam for _, names, _, _ in parts for fam in names]
+    if config["traces"]["require_mirror"]:
+        raise ConfigError("config key traces.mirror: " + "; ".join(
+            f"{where}; the {kind} families {', '.join(names)} need it" for kind, names, where, _ in parts)
+            + " (traces.require_mirror is true). To fix: " + "; ".join(how for *_, how in parts)
+            + ", or remove those families.")
     if len(missing) == len(config["families"]):
-        raise ConfigError(f"config key traces.mirror: {where}, and every configured family "
-                          f"({', '.join(missing)}) is a real one that needs it. To fix: {how}.")
+        kinds = " or ".join(kind for kind, *_ in parts)
+        raise ConfigError(f"config key traces.mirror: {parts[0][2]}, and every configured family "
+                          f"({', '.join(missing)}) is a {kinds.replace(' trace', '')} one that needs it. "
+                          f"To fix: {'; '.join(how for *_, how in parts)}.")
     _remove_families(config, missing)
     warnings.warn(
-        f"real trace families left out: {', '.join(missing)} ({where}); the rest of the experiment runs. "
-        f"To include them: {how}. Set traces.require_mirror: true to make this an error.",
-        ConfigWarning)
+        "; ".join(f"{kind} families left out: {', '.join(names)} ({where})" for kind, names, where, _ in parts)
+        + ". The rest of the experiment runs. To include them: " + "; ".join(how for *_, how in parts)
+        + ". Set traces.require_mirror: true to make this an error.", ConfigWarning)
 
 
 def _check_lower_bounds(config):
