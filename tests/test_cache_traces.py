@@ -289,3 +289,18 @@ def test_arc_reproduction_puts_published_and_our_hit_ratios_side_by_side():
     # without libcachesim's rows the ARC cell is empty, not an error
     table = arc_reproduction(runs[runs["algorithm"] != "arc"], published, [("oltp", 1000)])
     assert np.isnan(table.iloc[0]["arc_ours"])
+
+
+@needs_libcachesim
+def test_hash_table_size_does_not_change_libcachesim_results(monkeypatch):
+    """The runner sizes libcachesim's hash tables to the trace (they grow when
+    needed); the faults equal those at libcachesim's default size 2^24."""
+    import succinct_paging.kernels.practical as practical
+
+    for name in ("lirs_cpp", "cloudphysics"):
+        [(_, pages)] = load_cache_trace(TEST_MIRROR, name)
+        assert practical.hashpower(pages) == 9  # a few hundred distinct pages
+        small = {alg: practical.faults_of(alg, pages, 20) for alg in LIBRARY_ALGORITHMS}
+        with monkeypatch.context() as m:
+            m.setattr(practical, "hashpower", lambda pages: 24)
+            assert small == {alg: practical.faults_of(alg, pages, 20) for alg in LIBRARY_ALGORITHMS}

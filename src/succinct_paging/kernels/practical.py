@@ -58,6 +58,16 @@ def write_unit_trace(path, pages):
             rec.tofile(fh)
 
 
+def hashpower(pages):
+    """log2 of the initial size of libcachesim's hash tables: enough for the
+    trace's distinct pages (ids are dense, so max + 1 of them), at least 2^8
+    and at most libcachesim's default 2^24 (the tables grow when needed; the
+    default costs 50-250 ms of allocation per run, which dominated short
+    traces)."""
+    n_pages = int(np.max(pages)) + 1 if len(pages) else 1
+    return int(min(24, max(8, n_pages.bit_length() + 1)))
+
+
 def faults_of(policy, pages, k):
     """Faults of libcachesim's ``policy`` (a key of :data:`POLICIES`) on
     ``pages`` with a cache of ``k`` unit-size objects, cold faults included.
@@ -81,7 +91,7 @@ def faults_of(policy, pages, k):
     try:
         write_unit_trace(path, pages)
         reader = lcs.TraceReader(path, lcs.TraceType.ORACLE_GENERAL_TRACE)
-        cache = getattr(lcs, POLICIES[policy])(int(k))
+        cache = getattr(lcs, POLICIES[policy])(int(k), hashpower=hashpower(pages))
         miss_ratio, _ = cache.process_trace(reader)
     finally:
         os.unlink(path)
