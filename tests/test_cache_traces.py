@@ -5,6 +5,7 @@ our kernels exactly; min_k; no combine), the baseline-only families and the
 ARC-paper reproduction table."""
 
 import importlib.util
+import io
 import os
 import shutil
 import warnings
@@ -304,3 +305,17 @@ def test_hash_table_size_does_not_change_libcachesim_results(monkeypatch):
         with monkeypatch.context() as m:
             m.setattr(practical, "hashpower", lambda pages: 24)
             assert small == {alg: practical.faults_of(alg, pages, 20) for alg in LIBRARY_ALGORITHMS}
+
+
+@needs_libcachesim
+def test_cli_runs_the_library_baselines_and_refuses_them_below_min_k(capsys):
+    from succinct_paging.cli import main
+
+    trace = REPO / ".test" / "traces" / "user1.txt"
+    assert main(["simulate", str(trace), "--k", "4", "--algorithms", "lru,arc,sieve", "--csv"]) == 0
+    table = pd.read_csv(io.StringIO(capsys.readouterr().out))
+    assert list(table["algorithm"]) == ["lru", "arc", "sieve"]
+    pages = read_trace(trace)
+    assert int(table.set_index("algorithm").loc["arc", "faults"]) == sp.simulate("arc", pages, 4)
+    assert main(["simulate", str(trace), "--k", "4", "--algorithms", "lru,s3fifo"]) == 2
+    assert "'s3fifo' needs --k >= 20" in capsys.readouterr().err
