@@ -26,6 +26,7 @@ include: "workflow/rules/proofs.smk"
 include: "workflow/rules/arrivals.smk"
 include: "workflow/rules/learned.smk"
 include: "workflow/rules/k_sweep.smk"
+include: "workflow/rules/cache.smk"
 include: "workflow/rules/report.smk"
 
 

@@ -8,7 +8,14 @@ folder, i.e. .test/):
   §5; SHA256SUMS as the library writes it), so the mirror code path (instance listing in integer order, checksum
   verification, string page ids) runs without ../shared/traces;
 - ``traces/<name>.txt`` (2 files): a folder of the user's own traces for a
-  ``files`` family.
+  ``files`` family;
+- ``mirror/cache/lirs_cpp.txt.zst`` (zstd text, one integer id a line) and
+  ``mirror/cache/cloudphysics.oracleGeneral.bin`` (libCacheSim binary
+  records) with ``mirror/cache/SHA256SUMS``: a fake cache/ folder with two
+  of the real folder's file names and formats (contract §10) but synthetic
+  integer block ids (a Zipf-like hot set plus sequential scans), so the
+  ``cache`` generator's two reading paths run in CI. zstd output of the
+  ``zstandard`` package at level 3 is deterministic.
 
 Every file is one page id per line (32 hex digits, like the mirror's hashed
 locations). The requests are synthetic, never copied from the real mirror: a
@@ -25,11 +32,15 @@ import random
 import sys
 from pathlib import Path
 
+import zstandard
+
 from succinct_paging.traces.checksums import write_checksums
+from succinct_paging.traces.formats import write_oracle_general
 
 SEED = 20230701
 BRIGHTKITE = {"bk3": 300, "bk12": 400, "bk40": 250}  # instance -> requests
 USER_TRACES = {"user1": 150, "user2": 120}
+CACHE = {"lirs_cpp.txt.zst": 600, "cloudphysics.oracleGeneral.bin": 500}  # file -> requests
 
 
 def page_id(namespace, number):
@@ -58,6 +69,19 @@ def write_lines(path, ids):
     path.write_text("".join(f"{x}\n" for x in ids), encoding="utf-8", newline="\n")
 
 
+def block_requests(rng, n):
+    """``n`` integer block ids: 80 % from a hot set of 30 blocks (skewed by
+    ``rng.paretovariate``), 20 % a sequential scan of fresh blocks."""
+    out, scan = [], 10_000
+    for _ in range(n):
+        if rng.random() < 0.8:
+            out.append(1000 + min(int(rng.paretovariate(1.2)) - 1, 29))
+        else:
+            out.append(scan)
+            scan += 1
+    return out
+
+
 def main(out_dir):
     out_dir = Path(out_dir)
     rng = random.Random(SEED)
@@ -67,6 +91,16 @@ def main(out_dir):
     write_checksums(mirror, [f"{name}.txt" for name in BRIGHTKITE])
     for name, n in USER_TRACES.items():
         write_lines(out_dir / "traces" / f"{name}.txt", requests(rng, name, n))
+    cache = out_dir / "mirror" / "cache"
+    cache.mkdir(parents=True, exist_ok=True)
+    for name, n in CACHE.items():
+        ids = block_requests(rng, n)
+        if name.endswith(".txt.zst"):
+            text = "".join(f"{x}\n" for x in ids).encode()
+            (cache / name).write_bytes(zstandard.ZstdCompressor(level=3).compress(text))
+        else:
+            write_oracle_general(cache / name, ids)
+    write_checksums(cache, list(CACHE))
 
 
 if __name__ == "__main__":

@@ -13,6 +13,7 @@ import copy
 import pytest
 import yaml
 
+from succinct_paging.cache_traces import CACHE_TRACES
 from succinct_paging.config import ConfigError, check_config
 
 from snakemake_run import ROOT, TEST_CONFIG, snakemake
@@ -30,10 +31,12 @@ def base_config(tmp_mirror=None):
 
 @pytest.fixture
 def mirror(tmp_path):
-    """A stand-in mirror with the folders of both real families, so these
-    tests do not depend on ../shared/traces."""
-    for family in ("brightkite", "citibike"):
+    """A stand-in mirror with the folders of both real families and an (empty)
+    file for every cache trace, so these tests do not depend on ../shared/traces."""
+    for family in ("brightkite", "citibike", "cache"):
         (tmp_path / "mirror" / family).mkdir(parents=True)
+    for spec in CACHE_TRACES.values():
+        (tmp_path / "mirror" / "cache" / spec.file).touch()
     return tmp_path / "mirror"
 
 
@@ -202,7 +205,8 @@ def test_mirror_without_the_family_folder_rejected(tmp_path):
 
 def test_missing_mirror_is_fine_without_real_families_or_with_fetch(tmp_path):
     config = base_config(tmp_path / "absent")
-    del config["families"]["brightkite"]
+    for fam in ("brightkite", "cachetxt", "cachebin"):  # every family that reads the mirror
+        del config["families"][fam]
     check(copy.deepcopy(config))
     fetching = base_config(tmp_path / "absent")
     fetching["traces"]["fetch"] = True

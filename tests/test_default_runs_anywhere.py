@@ -40,10 +40,13 @@ def test_missing_mirror_leaves_the_real_families_out_with_one_warning(tmp_path):
     caught = check(config)
     assert len(caught) == 1
     message = str(caught[0].message)
+    cache = {f for f, spec in DEFAULT["families"].items() if spec["generator"] == "cache"}
+    assert cache, "the default run has cache-trace families"
     for needed in ("brightkite", "citibike", str(tmp_path / "absent"), "does not exist", "traces.mirror",
-                   "traces.fetch: true", "traces.require_mirror: true"):
+                   "traces.fetch: true", "traces.require_mirror: true", "cache trace families left out",
+                   *cache):
         assert needed in message, (needed, message)
-    assert set(config["families"]) == set(DEFAULT["families"]) - {"brightkite", "citibike"}
+    assert set(config["families"]) == set(DEFAULT["families"]) - {"brightkite", "citibike"} - cache
     assert config["learned"]["families"] == []
     assert config["adversarial"]["families"] == ["loop", "working_set"]
     assert set(config["arrivals"]["families"]) == set(config["families"])
@@ -53,7 +56,7 @@ def test_a_partial_mirror_leaves_out_only_what_it_lacks(tmp_path):
     (tmp_path / "citibike").mkdir()
     config = default_with_mirror(tmp_path)
     caught = check(config)
-    assert len(caught) == 1 and "brightkite/ subfolder" in str(caught[0].message)
+    assert len(caught) == 1 and "brightkite/ subfolder" in str(caught[0].message)  # and no cache/ folder
     assert "citibike" in config["families"] and "brightkite" not in config["families"]
     assert real_family_root(config, "citibike") == str(tmp_path)
 
@@ -69,7 +72,8 @@ def test_fetch_covers_what_the_mirror_lacks(tmp_path):
     (tmp_path / "brightkite").mkdir()
     config = default_with_mirror(tmp_path)
     config["traces"]["fetch"] = True
-    assert check(config) == []
+    caught = check(config)  # the cache traces have no fetch rule: only they are left out
+    assert len(caught) == 1 and str(caught[0].message).startswith("cache trace families left out")
     assert {"brightkite", "citibike"} <= set(config["families"])
     assert real_family_root(config, "brightkite") == str(tmp_path)  # the mirror first
     assert real_family_root(config, "citibike") == "results/mirror"  # then the download

@@ -14,6 +14,7 @@ import pandas as pd
 import pytest
 import yaml
 
+from succinct_paging.algorithms import parse_algorithm
 from succinct_paging.traces import list_instances
 
 from snakemake_run import ROOT, TEST_CONFIG, planned_jobs, snakemake
@@ -28,11 +29,17 @@ def test_outputs_exist(finished_run):
     config = yaml.safe_load(TEST_CONFIG.read_text())
     for name in ("runs.parquet", "runs.csv", "summary.csv"):
         assert (finished_run / "results" / name).stat().st_size > 0
+    runs = pd.read_parquet(finished_run / "results" / "runs.parquet")
     for fam, spec in config["families"].items():
         for k in spec["k"]:
             for fig in ("ratio_vs_rate", "consistency", "robustness"):
                 for ext in ("pdf", "png"):
-                    assert (finished_run / "results" / "figures" / f"{fig}_{fam}_k{k}.{ext}").stat().st_size > 0
+                    figure = finished_run / "results" / "figures" / f"{fig}_{fam}_k{k}.{ext}"
+                    # a baseline_only family (the cache traces) has baseline rows only, no per-rate figures
+                    assert figure.is_file() != bool(spec.get("baseline_only")), figure
+                    assert not figure.is_file() or figure.stat().st_size > 0
+            mine = runs[(runs["trace_family"] == fam) & (runs["k"] == k)]
+            assert len(mine) and (mine["error_model"] == "none").all() == bool(spec.get("baseline_only"))
 
 
 def test_runs_table_obeys_spec(finished_run):
@@ -40,7 +47,10 @@ def test_runs_table_obeys_spec(finished_run):
     config = yaml.safe_load(TEST_CONFIG.read_text())
     assert set(runs["trace_family"]) == set(config["families"])
     learned = runs["error_model"].isin(config["learned"]["predictors"])  # rows on learned predictions
-    assert set(runs.loc[~learned, "algorithm"]) == set(config["algorithms"])
+    largest_k = max(k for spec in config["families"].values() for k in spec["k"])
+    # an algorithm has no row below its registry min_k (s3fifo: 20; contract §10)
+    assert set(runs.loc[~learned, "algorithm"]) == {a for a in config["algorithms"]
+                                                    if max(e.min_k for e in parse_algorithm(a).entries) <= largest_k}
     assert set(runs.loc[learned, "algorithm"]) == set(config["learned"]["algorithms"])
     assert (runs["faults"] >= runs["opt"]).all()
     assert ((runs["ratio"] - runs["faults"] / runs["opt"]).abs() < 1e-12).all()
@@ -72,7 +82,7 @@ def test_new_rate_only_adds_its_jobs(finished_run, tmp_path):
     new_config = tmp_path / "config.yaml"
     new_config.write_text(yaml.safe_dump(config))
     counts = planned_jobs(snakemake(finished_run, "-n", "--cores", "1", config=new_config).stdout)
-    n_family_k = sum(len(s["k"]) for s in config["families"].values())
+    n_family_k = sum(len(s["k"]) for s in config["families"].values() if not s.get("baseline_only"))
     # Only the new rate's simulate jobs, plus what reads the runs table.
     downstream = {"aggregate": 1, "summarize": 1, "empirical_constants": 1, "config_used": 1,
                   "plot_family": n_family_k, "plot_smoothness": n_family_k, "latex_table": n_family_k, "all": 1,
@@ -113,7 +123,7 @@ def test_tiny_traces_are_made_by_the_script(tmp_path):
     made = sorted(p.relative_to(tmp_path) for p in tmp_path.rglob("*") if p.is_file())
     shipped = sorted(p.relative_to(ROOT / ".test") for folder in ("mirror", "traces")
                      for p in (ROOT / ".test" / folder).rglob("*") if p.is_file())
-    assert made == shipped and len(made) == 6
+    assert made == shipped and len(made) == 9  # brightkite 3 + SHA256SUMS, traces 2, cache 2 + SHA256SUMS
     for rel in made:
         assert (tmp_path / rel).read_bytes() == (ROOT / ".test" / rel).read_bytes(), rel
 

@@ -62,6 +62,18 @@ class Algorithm:
       algorithm whose bound is not of the (α, β, γ) form, or None.
     - ``contract``: the section of ``docs/contract.md`` that defines it.
     - ``colour``, ``marker``, ``dash``: how every figure draws it.
+    - ``library``: the package that runs it instead of one of our numba
+      kernels (``"libcachesim"`` for the practical baselines of contract
+      §10), or None. Such an algorithm records no evictions, so it cannot be
+      part of ``combine(A,B)``; its rows are left out when the package is
+      missing (:mod:`succinct_paging.config`).
+    - ``min_k``: the least cache size at which it is a demand-paging
+      algorithm (default 1). libcachesim's 2Q misses every request below 4
+      pages, its LIRS at 1 page and its S3-FIFO below 20 pages (its small
+      queue, 10 % of the cache, then holds under 2 objects; below 10 pages
+      the library aborts); measured on a trace where every second request
+      repeats the one before (tests/test_cache_traces.py). The run table has
+      no row of such an algorithm at a smaller k.
     """
 
     id: str
@@ -75,6 +87,8 @@ class Algorithm:
     params: tuple = ()
     constants: Callable | None = None
     bound: Callable | None = None
+    library: str | None = None
+    min_k: int = 1
 
     def __post_init__(self):
         if not re.fullmatch(r"[a-z][a-z0-9_]*", self.id):
@@ -133,6 +147,16 @@ _BUILTIN = (
               "<", ":", params=("predictions",)),
     Algorithm("lmarker", "arrivals", True, "arrivals:lmarker_kernel", "§7", _O["purple"], ">", ":",
               params=("predictions",)),
+    # Practical baselines of contract §10, run by libcachesim (kernels/practical.py).
+    Algorithm("arc", "none", False, "practical:arc_kernel", "§10", _O["grey"], "h", ":", library="libcachesim"),
+    Algorithm("lirs", "none", False, "practical:lirs_kernel", "§10", _O["grey"], "p", "-.", library="libcachesim",
+              min_k=2),
+    Algorithm("s3fifo", "none", False, "practical:s3fifo_kernel", "§10", _O["yellow"], "H", "--",
+              library="libcachesim", min_k=20),
+    Algorithm("twoq", "none", False, "practical:twoq_kernel", "§10", _O["black"], "8", "--", library="libcachesim",
+              min_k=4),
+    Algorithm("sieve", "none", False, "practical:sieve_kernel", "§10", _O["yellow"], "x", "-.",
+              library="libcachesim"),
 )
 
 #: Registered algorithms by id, in display order.
@@ -161,24 +185,29 @@ def unregister(alg_id):
 
 def base_ids(kind=None):
     """Registered ids in display order; ``kind``: ``"bits"`` (contract §3:
-    no predictions or one bit per request) or ``"arrivals"`` (contract §7).
-    Plugins are loaded first; the answer reflects the registry now."""
+    our kernels without predictions or with one bit per request),
+    ``"arrivals"`` (contract §7) or ``"library"`` (run by another package,
+    the practical baselines of contract §10). Plugins are loaded first; the
+    answer reflects the registry now."""
     plugins.ensure_loaded()
     if kind is None:
         return tuple(REGISTRY)
+    if kind == "library":
+        return tuple(a.id for a in REGISTRY.values() if a.library)
     if kind == "bits":
-        return tuple(a.id for a in REGISTRY.values() if a.prediction != "arrivals")
+        return tuple(a.id for a in REGISTRY.values() if a.prediction != "arrivals" and not a.library)
     return tuple(a.id for a in REGISTRY.values() if a.prediction == "arrivals")
 
 
 _LIVE = {
     "ALGORITHMS": "bits",  # the base ids of contract §3 (no predictions or one bit per request), in order
     "ARRIVAL_ALGORITHMS": "arrivals",  # the base ids of contract §7 (next-arrival predictions), in order
+    "LIBRARY_ALGORITHMS": "library",  # the practical baselines of contract §10, run by libcachesim, in order
 }
 
 
 def __getattr__(name):
-    """``ALGORITHMS`` and ``ARRIVAL_ALGORITHMS``: computed on every access
+    """``ALGORITHMS``, ``ARRIVAL_ALGORITHMS`` and ``LIBRARY_ALGORITHMS``: computed on every access
     (the registry may have grown since import)."""
     if name in _LIVE:
         return base_ids(_LIVE[name])
@@ -225,6 +254,10 @@ def parse_algorithm(name):
         if part not in REGISTRY:
             raise ValueError(f"unknown algorithm {part!r} in {name!r}; allowed: {allowed}")
     algs = [REGISTRY[i] for i in ids]
+    if m and any(a.library for a in algs):
+        lib = next(a for a in algs if a.library)
+        raise ValueError(f"algorithm {name!r}: {lib.id} is run by {lib.library}, which records no evictions; "
+                         "combine(A,B) needs two of our kernels")
     kinds = {a.prediction for a in algs} - {"none"}
     if len(kinds) > 1:
         raise ValueError(

@@ -134,6 +134,10 @@ def _check(args) -> list[str]:
         if parsed.prediction == "arrivals":
             raise UsageError(f"--algorithms: {name!r} reads next-arrival predictions, which this command "
                              "does not make; allowed: algorithms without predictions or with one bit per request")
+        least = max(e.min_k for e in parsed.entries)
+        if args.k < least:
+            raise UsageError(f"--algorithms: {name!r} needs --k >= {least} (below it, it is not a demand-paging "
+                             "algorithm; docs/cache-workloads.md)")
         if parsed.id in ids:
             raise UsageError(f"--algorithms: {name!r} is listed twice")
         ids.append(parsed.id)

@@ -9,6 +9,7 @@ silently changes before the schema sees it (a repeated key, ``010`` read as
 8). Limits (k, seeds, sizes) are documented in config/README.md.
 """
 
+import importlib.util
 import math
 import re
 import warnings
@@ -19,8 +20,9 @@ import numpy as np
 import yaml
 
 from succinct_paging import plugins
-from succinct_paging.algorithms import REGISTRY, parse_algorithm
+from succinct_paging.algorithms import REGISTRY, base_ids, parse_algorithm
 from succinct_paging.bounds import STEPPED
+from succinct_paging.cache_traces import CACHE_FOLDER, CACHE_TRACES
 from succinct_paging.sizing import size_problems
 from succinct_paging.validate import MAX_SEED, files_format_problem
 
@@ -32,9 +34,13 @@ SYNTHETIC_PARAMS = {
 }
 REAL_FAMILIES = ("brightkite", "citibike")
 
+#: The generator of the caching field's traces (the mirror's cache/ folder,
+#: one trace per family, named by ``params.trace``; contract §10).
+CACHE_GENERATOR = "cache"
+
 #: Generators whose instances with at most k distinct pages are left out when
 #: ``exclude_trivial`` is on (real traces and the user's own files).
-TRIVIAL_EXCLUDABLE = REAL_FAMILIES + ("files",)
+TRIVIAL_EXCLUDABLE = REAL_FAMILIES + (CACHE_GENERATOR, "files")
 
 #: Snakemake takes a wildcard value that ends in a block repeated this many
 #: times for a runaway recursion (PeriodicWildcardError, snakemake.io's
@@ -233,6 +239,9 @@ def check_config(config, schema_path, repo_root):
             if gen == "working_set" and spec["params"]["set_size"] > spec["params"]["n_pages"]:
                 raise ConfigError(f"config key {where}.params.set_size: {spec['params']['set_size']} exceeds n_pages")
             spec.setdefault("instances", 1)
+        elif gen == CACHE_GENERATOR:
+            _check_cache_family(spec, where)
+            needs_mirror = True
         else:
             for key in ("length", "params"):
                 if spec.get(key):
@@ -262,6 +271,7 @@ def check_config(config, schema_path, repo_root):
     traces["mirror"] = str(mirror)
     if needs_mirror:
         _leave_out_unreadable_real_families(config)
+    _leave_out_library_algorithms(config)
     _check_arrivals(config)
     _check_learned(config)
     _check_adversarial(config)
@@ -307,6 +317,56 @@ def _check_files_format(spec, where):
         raise ConfigError(f"config key {where}.{problem[0]}: {problem[1]}")
 
 
+def _check_cache_family(spec, where):
+    """A ``cache`` family (contract §10): ``params`` holds exactly ``trace``,
+    one of the mirror's cache traces; no ``length``; ``instances`` at most 1
+    (a cache trace is one instance)."""
+    allowed = ", ".join(CACHE_TRACES)
+    params = spec.get("params", {})
+    if "trace" not in params:
+        raise ConfigError(f"config key {where}.params.trace: required for generator 'cache'; allowed: {allowed}")
+    extra = sorted(set(params) - {"trace"})
+    if extra:
+        raise ConfigError(f"config key {where}.params: {', '.join(extra)} not used by generator 'cache'; "
+                          "allowed: trace")
+    if params["trace"] not in CACHE_TRACES:
+        raise ConfigError(f"config key {where}.params.trace: {params['trace']!r} is not a cache trace of the "
+                          f"mirror; allowed: {allowed}")
+    if "length" in spec:
+        raise ConfigError(f"config key {where}.length: not used by the generator 'cache' (the trace is read whole)")
+    if spec.get("instances", 1) != 1:
+        raise ConfigError(f"config key {where}.instances: {spec['instances']!r} is not allowed; a cache trace is "
+                          "one instance (allowed: 1); list one family per trace")
+
+
+def _remove_families(config, names):
+    for fam in names:
+        del config["families"][fam]
+    for section in ("arrivals", "learned", "adversarial"):
+        listed = config.get(section, {}).get("families")
+        if listed is not None:
+            config[section]["families"] = [f for f in listed if f not in names]
+
+
+def _leave_out_library_algorithms(config):
+    """The practical baselines run by libcachesim (contract §10; ``arc``,
+    ``lirs``, …) are removed from every algorithm list with one
+    :class:`ConfigWarning` when the package is not installed, so the rest
+    runs. Checked without importing the package."""
+    lists = [("algorithms", config)] + [(f"{sec}.algorithms", config[sec]) for sec in ("arrivals", "learned")
+                                        if sec in config and "algorithms" in config[sec]]
+    library = base_ids("library")
+    listed = sorted({a for _, holder in lists for a in holder["algorithms"] if a in library})
+    if not listed or all(importlib.util.find_spec(REGISTRY[a].library) for a in listed):
+        return
+    for _, holder in lists:
+        holder["algorithms"] = [a for a in holder["algorithms"] if a not in library]
+    warnings.warn(
+        f"algorithms left out: {', '.join(listed)} (run by the optional package libcachesim, which is not "
+        "installed); the rest of the experiment runs. To include them: pip install 'succinct-paging[cache]'",
+        ConfigWarning)
+
+
 def real_family_root(config, generator):
     """The folder holding ``<generator>/`` for a real family: the mirror
     (``traces.mirror``) when it has that subfolder, else ``results/mirror``,
@@ -315,42 +375,63 @@ def real_family_root(config, generator):
     return str(mirror) if (mirror / generator).is_dir() else "results/mirror"
 
 
-def _leave_out_unreadable_real_families(config):
-    """Real families read the mirror when it has their folder, else the fetch
-    rule's download (``traces.fetch: true``). A family with neither is an
-    error under ``traces.require_mirror: true``; by default it is removed from
-    ``families`` (and from the sections' family lists) with one
-    :class:`ConfigWarning` naming all of them and how to get them, so the
-    rest of the experiment runs on a machine without the mirror."""
+def _missing_real_families(config):
+    """Real families with neither a mirror folder nor ``traces.fetch``:
+    ``(missing names, where, how)``. With ``traces.fetch: true`` none is
+    missing (the fetch rule downloads them)."""
     traces = config["traces"]
     mirror = Path(traces["mirror"])
-    if traces["fetch"]:
-        return
-    missing = {fam: spec["generator"] for fam, spec in config["families"].items()
-               if spec["generator"] in REAL_FAMILIES and not (mirror / spec["generator"]).is_dir()}
-    if not missing:
-        return
+    missing = {} if traces["fetch"] else {
+        fam: spec["generator"] for fam, spec in config["families"].items()
+        if spec["generator"] in REAL_FAMILIES and not (mirror / spec["generator"]).is_dir()}
     where = (f"folder {mirror} does not exist" if not mirror.is_dir() else
              f"folder {mirror} has no {', '.join(sorted(set(g + '/' for g in missing.values())))} subfolder")
     how = ("point traces.mirror at an offline mirror that has them (see its README), or set traces.fetch: true "
            "to download and cut the public sources (needs network)")
-    if traces["require_mirror"]:
-        raise ConfigError(f"config key traces.mirror: {where}; the real trace families "
-                          f"{', '.join(missing)} need it (traces.require_mirror is true). To fix: {how}, "
-                          "or remove those families.")
+    return list(missing), where, how
+
+
+def _missing_cache_families(config):
+    """``cache`` families whose file the mirror's cache/ folder lacks (there
+    is no fetch rule for them): ``(missing names, where, how)``."""
+    folder = Path(config["traces"]["mirror"]) / CACHE_FOLDER
+    missing = {fam: CACHE_TRACES[spec["params"]["trace"]].file for fam, spec in config["families"].items()
+               if spec["generator"] == CACHE_GENERATOR
+               and not (folder / CACHE_TRACES[spec["params"]["trace"]].file).is_file()}
+    where = (f"folder {folder} does not exist" if not folder.is_dir() else
+             f"folder {folder} lacks {', '.join(sorted(set(missing.values())))}")
+    how = "point traces.mirror at an offline mirror with a cache/ folder (see its README)"
+    return list(missing), where, how
+
+
+def _leave_out_unreadable_real_families(config):
+    """Real families read the mirror when it has their folder, else the fetch
+    rule's download (``traces.fetch: true``); ``cache`` families read their
+    file of the mirror's cache/ folder. A family that cannot be read is an
+    error under ``traces.require_mirror: true``; by default it is removed from
+    ``families`` (and from the sections' family lists) with one
+    :class:`ConfigWarning` naming all of them and how to get them, so the
+    rest of the experiment runs on a machine without the mirror."""
+    parts = [(kind, *found) for kind, found in (("real trace", _missing_real_families(config)),
+                                                ("cache trace", _missing_cache_families(config))) if found[0]]
+    if not parts:
+        return
+    missing = [fam for _, names, _, _ in parts for fam in names]
+    if config["traces"]["require_mirror"]:
+        raise ConfigError("config key traces.mirror: " + "; ".join(
+            f"{where}; the {kind} families {', '.join(names)} need it" for kind, names, where, _ in parts)
+            + " (traces.require_mirror is true). To fix: " + "; ".join(how for *_, how in parts)
+            + ", or remove those families.")
     if len(missing) == len(config["families"]):
-        raise ConfigError(f"config key traces.mirror: {where}, and every configured family "
-                          f"({', '.join(missing)}) is a real one that needs it. To fix: {how}.")
-    for fam in missing:
-        del config["families"][fam]
-    for section in ("arrivals", "learned", "adversarial"):
-        listed = config.get(section, {}).get("families")
-        if listed is not None:
-            config[section]["families"] = [f for f in listed if f not in missing]
+        kinds = " or ".join(kind for kind, *_ in parts)
+        raise ConfigError(f"config key traces.mirror: {parts[0][2]}, and every configured family "
+                          f"({', '.join(missing)}) is a {kinds.replace(' trace', '')} one that needs it. "
+                          f"To fix: {'; '.join(how for *_, how in parts)}.")
+    _remove_families(config, missing)
     warnings.warn(
-        f"real trace families left out: {', '.join(missing)} ({where}); the rest of the experiment runs. "
-        f"To include them: {how}. Set traces.require_mirror: true to make this an error.",
-        ConfigWarning)
+        "; ".join(f"{kind} families left out: {', '.join(names)} ({where})" for kind, names, where, _ in parts)
+        + ". The rest of the experiment runs. To include them: " + "; ".join(how for *_, how in parts)
+        + ". Set traces.require_mirror: true to make this an error.", ConfigWarning)
 
 
 def _check_lower_bounds(config):
@@ -381,7 +462,8 @@ def _check_arrivals(config):
     """Semantic checks of the ``arrivals`` section (contract §7): known
     families (default: all configured ones), algorithm ids canonicalised."""
     section = config["arrivals"]
-    families = section.setdefault("families", sorted(config["families"]))
+    families = section.setdefault("families", sorted(f for f, spec in config["families"].items()
+                                                     if not spec.get("baseline_only", False)))
     for i, fam in enumerate(families):
         if fam not in config["families"]:
             raise ConfigError(f"config key arrivals.families[{i}]: {fam!r} is not a configured family; "
@@ -538,5 +620,5 @@ def check_config_file(path):
         walk(root, [])
 
 
-__all__ = ["ConfigError", "ConfigWarning", "FILES_FORMAT_KEYS", "check_config", "check_config_file",
+__all__ = ["CACHE_GENERATOR", "ConfigError", "ConfigWarning", "FILES_FORMAT_KEYS", "check_config", "check_config_file",
            "real_family_root"]

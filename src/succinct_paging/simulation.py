@@ -52,6 +52,10 @@ def simulate(algorithm, pages, k, bits=None, seed=0, predictions=None, *, budget
     parsed = parse_algorithm(algorithm)
     pages, n_pages = as_pages(pages)
     k = as_cache_size(k, n_pages)
+    least = max(REGISTRY[part].min_k for part in parsed.parts)
+    if k < least:
+        raise ValueError(f"algorithm {parsed.id!r} needs k >= {least} (below it, it is not a demand-paging "
+                         f"algorithm; see its registry entry), got k = {k}")
     seed = as_seed(seed)
     budget = as_budget(2 * k if budget is None else budget, pages.shape[0])
     if isinstance(switch_factor, bool) or not isinstance(switch_factor, (int, float)) or not switch_factor >= 1:

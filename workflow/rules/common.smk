@@ -14,6 +14,7 @@ os.environ.update(PYTHONPATH=os.pathsep.join(p for p in (_SRC, os.environ.get("P
 
 from succinct_paging.algorithms import parse_algorithm
 from succinct_paging.config import (
+    CACHE_GENERATOR,
     FILES_FORMAT_KEYS,
     REAL_FAMILIES,
     TRIVIAL_EXCLUDABLE,
@@ -68,13 +69,24 @@ def family_ks():
     return [(fam, k) for fam, spec in config["families"].items() for k in spec["k"]]
 
 
+def baseline_only(family):
+    """Whether ``family`` runs only the prediction-free baseline job (config
+    key families.<name>.baseline_only): no error-rate grid, no per-rate figures."""
+    return bool(config["families"][family].get("baseline_only", False))
+
+
+def grid_family_ks():
+    """(family, k) pairs that run the error-rate grid (not baseline_only)."""
+    return [(fam, k) for fam, k in family_ks() if not baseline_only(fam)]
+
+
 def run_tables():
     """Per-job run tables that the aggregate rule concatenates."""
     out = []
     for fam, k in family_ks():
         if algorithms_with(predictions=False):
             out.append(f"results/runs/{fam}/k{k}/baseline.parquet")
-        if algorithms_with(predictions=True):
+        if algorithms_with(predictions=True) and not baseline_only(fam):
             out += [f"results/runs/{fam}/k{k}/rate{rate_label(r)}.parquet" for r in config["rates"]]
         if fam in config["learned"]["families"]:
             out += [f"results/runs/{fam}/k{k}/learned_{p}.parquet" for p in config["learned"]["predictors"]]
@@ -92,18 +104,18 @@ def learned_params(predictor):
 def figure_files():
     return [
         f"results/figures/{name}_{fam}_k{k}.{ext}"
-        for fam, k in family_ks()
+        for fam, k in grid_family_ks()
         for name in FIGURES
         for ext in ("pdf", "png")
     ]
 
 
 def latex_tables():
-    return [f"results/tables/summary_{fam}_k{k}.tex" for fam, k in family_ks()]
+    return [f"results/tables/summary_{fam}_k{k}.tex" for fam, k in grid_family_ks()]
 
 
 def get_final_output():
-    return ["results/runs.parquet", "results/runs.csv", "results/summary.csv"] + figure_files() + latex_tables() + proof_outputs() + arrival_outputs() + smoothness_outputs() + k_sweep_outputs()
+    return ["results/runs.parquet", "results/runs.csv", "results/summary.csv"] + figure_files() + latex_tables() + proof_outputs() + arrival_outputs() + smoothness_outputs() + k_sweep_outputs() + cache_outputs()
 
 
 def excludes_trivial(family):
@@ -117,7 +129,7 @@ def smoothness_outputs():
     instances, the effective config, and per family and k the smoothness
     figure and the ratio against wrong bits per OPT."""
     tables = ["empirical_constants.csv", "paired_differences.csv", "excluded_instances.csv", "config.used.yaml"]
-    figures = [f"figures/{name}_{fam}_k{k}.{ext}" for fam, k in family_ks()
+    figures = [f"figures/{name}_{fam}_k{k}.{ext}" for fam, k in grid_family_ks()
                for name in ("smoothness", "ratio_vs_eta") for ext in ("pdf", "png")]
     return [f"results/{f}" for f in tables + figures]
 
@@ -230,6 +242,29 @@ def trace_spec(family):
     return json.dumps({key: spec[key] for key in keys if key in spec}, sort_keys=True)
 
 
+def arc_family_ks():
+    """(family, k) pairs of cache families on an ARC-paper trace at the
+    paper's cache size (1,000 pages for OLTP, 32,768 for P1-P14), sorted."""
+    from succinct_paging.cache_traces import CACHE_TRACES
+
+    out = []
+    for fam, k in family_ks():
+        spec = config["families"][fam]
+        if spec["generator"] == CACHE_GENERATOR:
+            trace = spec["params"]["trace"]
+            if trace.startswith("arc_") and k in CACHE_TRACES[trace].ks:
+                out.append((fam, k))
+    return sorted(out)
+
+
+def cache_outputs():
+    """The ARC-paper reproduction table (workflow/rules/cache.smk) when the
+    config runs an ARC trace at the paper's cache size with lru and arc."""
+    if not arc_family_ks() or not {"lru", "arc"} <= set(config["algorithms"]):
+        return []
+    return ["results/tables/arc_reproduction.csv", "results/tables/arc_reproduction.md"]
+
+
 def mirror_dir(family):
     """The folder holding the real family's subfolder (brightkite/, citibike/):
     the mirror when it has it, else the fetch rule's results/mirror. Other
@@ -245,6 +280,11 @@ def _trace_files(family):
     gen = spec["generator"]
     if gen == "files":
         return sorted(str(p) for p in Path(spec["path"]).glob(spec["glob"]) if p.is_file())
+    if gen == CACHE_GENERATOR:
+        from succinct_paging.cache_traces import CACHE_FOLDER, CACHE_TRACES
+
+        folder = Path(config["traces"]["mirror"]) / CACHE_FOLDER
+        return [str(folder / CACHE_TRACES[spec["params"]["trace"]].file), str(folder / "SHA256SUMS")]
     if gen in REAL_FAMILIES:
         root = mirror_dir(family)
         if root == "results/mirror":

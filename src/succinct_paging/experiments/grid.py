@@ -140,11 +140,15 @@ def run_grid(family, traces, truth, k, algorithms, error_model, rate, replicates
     ``progress``: optional callable receiving one line per instance.
     Only the instances that ``truth`` covers are run (:func:`truth_instances`;
     trivial ones may have been excluded by :func:`compute_truth`).
+    An algorithm whose registry ``min_k`` exceeds the cache size gets no
+    row. A deterministic algorithm without predictions runs once per
+    instance; its row is repeated for every replicate.
     Returns a DataFrame with :data:`COLUMNS`, in a deterministic order.
     """
     from succinct_paging.algorithms import parse_algorithm
     from succinct_paging.bitsources import draw
     from succinct_paging.bounds import robust_budget
+    from succinct_paging.validate import as_cache_size
 
     parsed = [parse_algorithm(a) for a in algorithms]
     traces = truth_instances(traces, truth)
@@ -158,6 +162,7 @@ def run_grid(family, traces, truth, k, algorithms, error_model, rate, replicates
         n_phases = int(truth["n_phases"][i])
         view = TruthView(pages, n_pages, k, {kind: truth[kind][offsets[i]:offsets[i + 1]]
                                              for kind in ("discard", "phase")})
+        same_every_replicate = {}  # a deterministic algorithm without predictions runs once per instance
         for rep in replicates:
             predicted = {}
             if error_model != "none":
@@ -165,30 +170,39 @@ def run_grid(family, traces, truth, k, algorithms, error_model, rate, replicates
                 predicted = draw(error_model, view, bit_seed, {"rate": rate}, ("discard", "phase"))
             zeros = np.zeros(n, dtype=np.uint8)
             for alg in parsed:
+                if as_cache_size(k, n_pages) < max(e.min_k for e in alg.entries):
+                    continue  # not a demand-paging algorithm at this k (registry min_k): no row
                 bits, eta0, eta1 = predicted.get(alg.prediction, (zeros, None, None))
-                rows.append(run_row(family, instance, pages, n_pages, k, alg, bits, eta0, eta1, error_model, rate,
-                                    rep, opt, n_phases, derive_seed(master_seed, "alg", family, instance, k, rep, alg.id),
-                                    budget, switch_factor))
+                seed = derive_seed(master_seed, "alg", family, instance, k, rep, alg.id)
+                row = run_row(family, instance, pages, n_pages, k, alg, bits, eta0, eta1, error_model, rate, rep,
+                              opt, n_phases, seed, budget, switch_factor, faults=same_every_replicate.get(alg.id))
+                if not alg.randomized and alg.prediction == "none":
+                    same_every_replicate[alg.id] = row[COLUMNS.index("faults")]
+                rows.append(row)
         if progress:
             progress(f"{family} k={k} {error_model} rate={rate}: instance {i + 1}/{len(traces)} ({instance}) done")
     return to_frame(rows)
 
 
 def run_row(family, instance, pages, n_pages, k, alg, bits, eta0, eta1, error_model, rate, rep, opt, n_phases,
-            seed, budget, switch_factor):
+            seed, budget, switch_factor, faults=None):
     """Run one parsed algorithm ``alg`` on ``pages`` (dense ids in
     ``[0, n_pages)``) with ``bits`` at cache size ``k`` (capped at
     ``n_pages``) and return its contract §6 row: the one row builder of
     :func:`run_grid` and the k-sweep. ``eta0``/``eta1``: the bits' wrong
     keep/discard counts (None without bits); ``seed``: the run's own seed;
-    ``budget``: the robust budget (capped at n). O(n) plus the kernel."""
+    ``budget``: the robust budget (capped at n); ``faults``: the run's fault
+    count when already known (the caller's cache of a deterministic
+    prediction-free algorithm's result: the kernel is then not run). O(n)
+    plus the kernel."""
     from succinct_paging.algorithms import upper_bound
     from succinct_paging.simulation import run_parsed
     from succinct_paging.validate import as_budget, as_cache_size
 
     n = len(pages)
     run_k, run_budget = as_cache_size(k, n_pages), as_budget(budget, n)
-    faults = run_parsed(alg, pages, bits, run_k, n_pages, seed, run_budget, switch_factor)
+    if faults is None:
+        faults = run_parsed(alg, pages, bits, run_k, n_pages, seed, run_budget, switch_factor)
     # the bound at the k and budget the run used (capped: contract Appendix A)
     bound = upper_bound(alg.id, run_k, opt, eta0 or 0, eta1 or 0, n_phases, run_budget)
     return (family, instance, n, n_pages, k, alg.id, alg.prediction, error_model, rate, rep, faults, opt, eta0, eta1,
@@ -224,6 +238,8 @@ def make_family(name, spec, mirror, verify, master_seed):
     from succinct_paging import traces as traces_mod
 
     gen = spec["generator"]
+    if gen == "cache":
+        return traces_mod.load_cache_trace(mirror, spec["params"]["trace"], verify=verify)
     if gen == "files" or gen in traces_mod.REAL_FAMILIES:
         if gen == "files":
             options = {key: spec[key] for key in ("format", "column", "delimiter", "header", "limit") if key in spec}

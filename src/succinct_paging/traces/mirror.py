@@ -1,17 +1,23 @@
-"""The offline mirror of the real traces (BrightKite, CitiBike; contract §5):
+"""The offline mirror of the real traces (BrightKite, CitiBike; contract §5)
+and of the caching field's traces (its ``cache/`` folder; contract §10):
 its layout, its ``SHA256SUMS`` checks, and loading a family from it."""
 
 from __future__ import annotations
 
 import re
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
+import zstandard
 
+from succinct_paging.cache_traces import CACHE_FOLDER, cache_trace
 from succinct_paging.traces.checksums import CHECKSUM_FILE, read_checksums, verify_mirror_file
 from succinct_paging.traces.errors import TraceError
 from succinct_paging.traces.files import read_trace
+from succinct_paging.traces.formats import open_binary
 
 # ------------------------------------------------------------- real traces
 
@@ -102,3 +108,60 @@ def load_real_family(mirror_dir, family: str, verify: bool = True) -> list[tuple
         for _, path in instances:
             verify_mirror_file(path, sums)
     return [(name, read_trace(path)) for name, path in instances]
+
+
+# -------------------------------------------------------------- cache traces
+
+
+_ID_CHUNK = 1 << 21  # lines per chunk of a txt cache trace
+
+
+def read_integer_ids(path) -> np.ndarray:
+    """Ids of a text trace with one integer a line (gzip/zstd decompressed by
+    magic bytes), as int64: parsed by pandas' C reader in chunks of 2^21
+    lines, no Python object per request. O(n) time, 8 bytes per request plus
+    one chunk. Raises :class:`TraceError` naming the file for a line that is
+    not one integer, or an empty file."""
+    path = Path(path)
+    parts = []
+    try:
+        with open_binary(path) as f:
+            reader = pd.read_csv(f, header=None, names=["id"], dtype=np.int64, engine="c",
+                                 chunksize=_ID_CHUNK, skip_blank_lines=False)
+            for chunk in reader:
+                parts.append(chunk["id"].to_numpy())
+    except (ValueError, pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
+        raise TraceError(f"{path}: not one integer page id per line ({exc})") from exc
+    except (OSError, EOFError, zlib.error, zstandard.ZstdError) as exc:
+        raise TraceError(f"{path}: cannot read or decompress trace file ({exc})") from exc
+    ids = np.concatenate(parts) if parts else np.empty(0, dtype=np.int64)
+    if ids.size == 0:
+        raise TraceError(f"{path}: empty trace file (no requests)")
+    return ids
+
+
+def load_cache_trace(mirror_dir, name: str, verify: bool = True) -> list[tuple[str, np.ndarray]]:
+    """Read the cache trace ``name`` from ``mirror_dir/cache/``: ``[(name,
+    pages)]`` (one instance), pages remapped to dense ids in order of first
+    appearance. With ``verify`` the file is checked against the folder's
+    ``SHA256SUMS`` first. O(n) time; peak memory about 45 bytes per request
+    (ids, the hash table of the remap, the result), no Python object per
+    request. Raises :class:`TraceError` naming the file if it is missing,
+    corrupt or unreadable."""
+    spec = cache_trace(name)
+    folder = Path(mirror_dir) / CACHE_FOLDER
+    path = folder / spec.file
+    if not path.is_file():
+        raise TraceError(f"cache trace {name!r}: file {path} not found; set traces.mirror to a mirror "
+                         "with a cache/ folder (see its README)")
+    if verify:
+        verify_mirror_file(path, read_checksums(folder))
+    if spec.format == "txt":
+        ids = read_integer_ids(path)
+        pages = pd.factorize(ids, sort=False)[0].astype(np.int64, copy=False)
+        del ids
+    elif spec.format == "csv":
+        pages = read_trace(path, "csv", column=spec.column, header=True)
+    else:
+        pages = read_trace(path, spec.format)
+    return [(name, pages)]
