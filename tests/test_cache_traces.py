@@ -151,13 +151,13 @@ def test_library_algorithms_are_left_out_with_one_warning_without_the_package(mo
     real = importlib.util.find_spec
     monkeypatch.setattr(importlib.util, "find_spec", lambda name, *a: None if name == "libcachesim" else real(name, *a))
     config = _config({"z": dict(ZIPF)}, algorithms=["opt", "lru", "arc", "sieve", "followbits"])
-    config["learned"] = {"algorithms": ["lru", "arc", "followbits"]}
+    config["arrivals"] = {"algorithms": ["lru", "arc", "blind_oracle"]}
     caught = _check(config)
     assert len(caught) == 1
     assert "algorithms left out: arc, sieve" in str(caught[0].message)
     assert "pip install 'succinct-paging[cache]'" in str(caught[0].message)
     assert config["algorithms"] == ["opt", "lru", "followbits"]
-    assert config["learned"]["algorithms"] == ["lru", "followbits"]
+    assert config["arrivals"]["algorithms"] == ["lru", "blind_oracle"]
 
 
 def test_baseline_only_families_are_not_in_the_arrivals_default():

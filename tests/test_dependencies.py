@@ -31,10 +31,18 @@ def _requirements(names):
 
 
 def _conda_pins(path):
-    """``{name: version}`` of a conda environment file (python left out)."""
+    """``{name: version}`` of a conda environment file (python left out),
+    the packages of its ``pip:`` list (``name==version``; not on conda-forge)
+    included; the project itself (``-e .``) left out."""
     pins = {}
     for dep in yaml.safe_load(path.read_text())["dependencies"]:
-        if isinstance(dep, str) and dep not in ("pip",):
+        if isinstance(dep, dict):
+            for spec in dep.get("pip", []):
+                if not spec.startswith("-"):
+                    name, _, version = spec.partition("==")
+                    assert version, f"{path.name}: pip {spec!r} has no pinned version"
+                    pins[name.strip()] = version.strip()
+        elif isinstance(dep, str) and dep not in ("pip",):
             name, _, version = dep.partition("=")
             assert version, f"{path.name}: {dep!r} has no pinned version"
             if name != "python":

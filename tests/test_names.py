@@ -15,6 +15,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from succinct_paging import config as config_module
+from succinct_paging.config import CACHE_GENERATOR
 from succinct_paging.errors import ERROR_MODELS
 from succinct_paging.experiments import adversarial, k_sweep
 from succinct_paging.plotting import style
@@ -33,7 +34,7 @@ SCHEMA_ENUMS = {
     "plots/layout": tuple(sorted(style.LAYOUTS)),
     "lower_bounds/families/items": lower_bounds.FAMILIES,
     "lower_bounds/randomized/search/algorithms/items": yao.SEARCH_ALGORITHMS,
-    "families/additionalProperties/generator": tuple(SYNTHETIC) + tuple(REAL_FAMILIES) + ("files",),
+    "families/additionalProperties/generator": tuple(SYNTHETIC) + tuple(REAL_FAMILIES) + (CACHE_GENERATOR, "files"),
     "families/additionalProperties/format": FORMATS,
     "k_sweep/families/items": tuple(k_sweep.FAMILIES),
 }
