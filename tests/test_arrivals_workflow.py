@@ -121,7 +121,9 @@ def test_section_checks():
     defaults = copy.deepcopy(good)
     del defaults["arrivals"]
     config = check_config(defaults, SCHEMA, ROOT)
-    assert config["arrivals"]["families"] == sorted(good["families"])
+    # default: every family with the rate grid (baseline_only ones, the cache traces, are not in it)
+    assert config["arrivals"]["families"] == sorted(f for f, spec in good["families"].items()
+                                                    if not spec.get("baseline_only"))
     assert config["arrivals"]["algorithms"][5] == "combine(blind_oracle,lru)"
     spaced = copy.deepcopy(good)
     spaced["arrivals"]["algorithms"] = ["lru", "combine( blind_oracle , lru )"]
