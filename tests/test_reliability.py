@@ -230,8 +230,10 @@ def test_table_does_not_depend_on_job_order(tiny_run, tiny_config, tmp_path):
     job_tables = sorted(tiny_run / name for name in reference if name.startswith("results/runs/"))
     n_family_k = sum(len(spec["k"]) for spec in tiny_config["families"].values())
     n_grid = sum(len(spec["k"]) for spec in tiny_config["families"].values() if not spec.get("baseline_only"))
-    # a baseline per family and k, and one per rate where the family has the rate grid
-    assert len(job_tables) == n_family_k + n_grid * len(tiny_config["rates"])
+    learned = tiny_config["learned"]
+    n_learned = sum(len(tiny_config["families"][f]["k"]) for f in learned["families"]) * len(learned["predictors"])
+    # a baseline per family and k, one per rate where the family has the rate grid, one per learned predictor
+    assert len(job_tables) == n_family_k + n_grid * len(tiny_config["rates"]) + n_learned
     order = list(job_tables)
     for attempt in range(3):
         random.Random(attempt).shuffle(order)

@@ -485,8 +485,8 @@ def _check_learned(config):
     from succinct_paging.bitsources import learned_ids  # the live registry: plugins may add predictors
     for i, predictor in enumerate(section["predictors"]):
         if predictor not in learned_ids():
-            raise ConfigError(f"config key learned.predictors[{i}]: {predictor!r} is not a past-only bit source; "
-                              f"allowed: {', '.join(learned_ids())}")
+            raise ConfigError(f"config key learned.predictors[{i}]: {predictor!r} is not allowed (not a past-only "
+                              f"bit source); allowed: {', '.join(learned_ids())}")
     section["algorithms"] = _canonical_algorithms(
         section["algorithms"], "learned.algorithms",
         lambda a: "reads no predictions; prediction-free rows come from the main algorithms list"

@@ -51,6 +51,13 @@ FIGURES = ("ratio_vs_rate", "consistency", "robustness")
 RUNS_SORT_KEYS = ["trace_family", "k", "error_model", "rate", "instance", "seed", "algorithm"]
 
 
+def key_sorted(section):
+    """A config section with its mapping keys sorted at every depth: a job's
+    params must not depend on the order of keys in the YAML file (a reordered
+    or re-dumped config reruns nothing)."""
+    return json.loads(json.dumps(section, sort_keys=True))
+
+
 def rate_label(rate):
     """The one spelling of a rate in file names: Python's repr of the float."""
     return repr(float(rate))

@@ -94,7 +94,7 @@ rule lower_bounds_randomized:
         "results/benchmarks/lower_bounds_randomized.tsv"
     params:
         part="bounds",
-        section=config["lower_bounds"]["randomized"],
+        section=key_sorted(config["lower_bounds"]["randomized"]),  # the YAML key order must not rerun it
         master_seed=config["master_seed"],
         budget_factor=config["followbits_robust"]["budget_factor"],
         switch_factor=config["combine"]["switch_factor"],
@@ -119,7 +119,7 @@ rule lower_bounds_search:
         "results/benchmarks/lower_bounds_search.tsv"
     params:
         part="search",
-        section=config["lower_bounds"]["randomized"],
+        section=key_sorted(config["lower_bounds"]["randomized"]),  # the YAML key order must not rerun it
         master_seed=config["master_seed"],
         budget_factor=config["followbits_robust"]["budget_factor"],
         switch_factor=config["combine"]["switch_factor"],
