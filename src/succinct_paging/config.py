@@ -9,6 +9,7 @@ silently changes before the schema sees it (a repeated key, ``010`` read as
 8). Limits (k, seeds, sizes) are documented in config/README.md.
 """
 
+import functools
 import importlib.util
 import math
 import re
@@ -181,6 +182,15 @@ def _schema_message(err):
     return f"config key {key}: {err.message}"
 
 
+@functools.lru_cache(maxsize=4)
+def _validator(path, mtime_ns, size):
+    """The defaults-filling validator of the schema file ``path``, parsed
+    once per process and file version (libyaml's parser when present: the
+    schema is the bulk of a config check's time)."""
+    schema = yaml.load(Path(path).read_text(), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    return _with_defaults(_strict(jsonschema.Draft202012Validator))(schema)
+
+
 def check_config(config, schema_path, repo_root):
     """Validate ``config`` in place (defaults filled) or raise ConfigError.
 
@@ -189,8 +199,10 @@ def check_config(config, schema_path, repo_root):
     back. Loads the config's ``plugins`` first (:func:`plugins.load`), so
     their algorithms are known. Returns ``config``.
     """
-    schema = yaml.safe_load(Path(schema_path).read_text())
-    validator = _with_defaults(_strict(jsonschema.Draft202012Validator))(schema)
+    path = Path(schema_path)
+    stat = path.stat()
+    validator = _validator(str(path), stat.st_mtime_ns, stat.st_size)
+    schema = validator.schema
     errors = sorted(validator.iter_errors(config), key=lambda e: list(map(str, e.absolute_path)))
     if errors:
         raise ConfigError(_schema_message(errors[0]))
