@@ -77,8 +77,8 @@ import pandas as pd
 
 from succinct_paging import traces as traces_mod
 from succinct_paging.algorithms import base_ids, parse_algorithm
-from succinct_paging.bounds import robust_budget
 from succinct_paging.errors import inject_bits
+from succinct_paging.settings import RunSettings
 from succinct_paging.simulation import run_parsed
 from succinct_paging.truth import setup_instance
 
@@ -117,7 +117,7 @@ class Workload:
         """Faults of ``algorithm`` (seed 0, default budget and switch factor)."""
         parsed = parse_algorithm(algorithm)
         return run_parsed(parsed, self.pages, self.bits[parsed.prediction], self.k,
-                          self.n_pages, 0, robust_budget(2, self.k), 2.0)
+                          self.n_pages, 0, RunSettings())
 
 
 def citibike_concatenated(mirror, months=12):
@@ -308,7 +308,7 @@ def _probe(algorithms):
         times = []
         for _ in range(2):
             t1 = time.perf_counter()
-            run_parsed(parsed, pages, bits, 3, 6, 0, 6, 2.0)
+            run_parsed(parsed, pages, bits, 3, 6, 0, RunSettings())
             times.append(time.perf_counter() - t1)
         out[alg] = times[0] - times[1]
     out["numba start-up"] = start_up

@@ -19,6 +19,7 @@ from succinct_paging import traces as T
 from succinct_paging.bitsources import learned_ids
 from succinct_paging.experiments.grid import compute_truth, run_grid
 from succinct_paging.experiments.learned import answer_table, learned_runs, target_check
+from succinct_paging.settings import RunSettings
 
 SMALL = {  # file -> cache sizes (None: 1 % and 10 % of the footprint)
     "lirs_cpp.txt.zst": None, "lirs_glimpse.txt.zst": None, "lirs_multi2.txt.zst": None,
@@ -56,7 +57,7 @@ def main(argv=None):
             parts = [run_grid(fam, traces, truth, k, ["opt", "lru", "marker"], "none", None, [0], 0)]
             for pred in args.predictors:
                 parts.append(learned_runs(fam, traces, truth, k, pred, ONE_BIT + FULL, [0], 0,
-                                          params=params.get(pred), switch_factor=args.switch_factor))
+                                          params=params.get(pred), settings=RunSettings(switch_factor=args.switch_factor)))
             frames += parts
             print(f"{fam} n={len(pages)} N={distinct} k={k}: {time.time() - t0:.1f} s", file=sys.stderr, flush=True)
     runs = pd.concat(frames, ignore_index=True)

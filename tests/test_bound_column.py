@@ -4,6 +4,7 @@ k capped at the number of pages, the budget capped at the trace length."""
 import numpy as np
 
 from succinct_paging.experiments.grid import compute_truth, run_grid
+from succinct_paging.settings import RunSettings
 
 
 def test_bound_is_evaluated_at_the_capped_k_and_budget():
@@ -12,7 +13,7 @@ def test_bound_is_evaluated_at_the_capped_k_and_budget():
     traces = [("t0", pages)]
     truth = compute_truth(traces, 12)
     runs = run_grid("fam", traces, truth, 12, ["followbits", "followbits_robust"], "flip", 0.5, [0], 3,
-                    budget_factor=40)
+                    settings=RunSettings(budget_factor=40))
     fb = runs[runs["algorithm"] == "followbits"].iloc[0]
     assert fb["bound"] == fb["opt"] + (5 - 1) * fb["eta0"] + fb["eta1"]  # k − 1 = 4, not 11
     robust = runs[runs["algorithm"] == "followbits_robust"].iloc[0]

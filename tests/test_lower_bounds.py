@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 from succinct_paging.proofs.lower_bounds import (COLUMNS, FAMILIES, STEPPED, Tracker, adversary, lower_bound_table,
                                                  read_table, write_table)
 from succinct_paging.plotting.proofs import identical_groups, plot_lower_bounds
+from succinct_paging.settings import RunSettings
 
 KS = range(2, 17)
 DETERMINISTIC = ["followbits", "followbits_robust", "combine(followbits,lru)", "lru", "fifo"]
@@ -100,8 +101,8 @@ def test_step_by_step_adversary_equals_the_kernel_reruns(algorithm):
     for fam in FAMILIES:
         for k in (2, 3, 5):
             for budget in (None, 1, k + 1):
-                a = adversary(fam, algorithm, k, 7, budget=budget)
-                b = adversary(fam, algorithm, k, 7, budget=budget, method="kernel")
+                a = adversary(fam, algorithm, k, 7, RunSettings(fixed_budget=budget))
+                b = adversary(fam, algorithm, k, 7, RunSettings(fixed_budget=budget), method="kernel")
                 assert np.array_equal(a["pages"], b["pages"]) and np.array_equal(a["bits"], b["bits"])
                 assert (a["cost"], a["opt"], a["eta0"], a["eta1"]) == (b["cost"], b["opt"], b["eta0"], b["eta1"])
 
@@ -116,8 +117,8 @@ def test_stepper_evictions_equal_the_kernel_on_any_sequence(data, algorithm, k, 
     n = data.draw(st.integers(1, 30))
     pages = data.draw(st.lists(st.integers(0, k + 2), min_size=n, max_size=n))
     bits = data.draw(st.lists(st.integers(0, 1), min_size=n, max_size=n))
-    step = Tracker(algorithm, k, budget, switch, method="step")
-    ref = Tracker(algorithm, k, budget, switch, method="probe")
+    step = Tracker(algorithm, k, RunSettings(switch_factor=switch, fixed_budget=budget), method="step")
+    ref = Tracker(algorithm, k, RunSettings(switch_factor=switch, fixed_budget=budget), method="probe")
     for p, b in zip(pages, bits):
         assert step.request(p, b) == ref.request(p, b)
         assert step.cache == ref.cache and step.cost == ref.cost

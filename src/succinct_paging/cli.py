@@ -99,9 +99,6 @@ def _check(args) -> list[str]:
     from succinct_paging.algorithms import parse_algorithm
     from succinct_paging.errors import ERROR_MODELS
     from succinct_paging.traces import FORMATS
-
-    import math
-
     from succinct_paging.validate import MAX_K, MAX_LIMIT, MAX_SEED
 
     def integer(option, value, low, high, why=""):
@@ -121,10 +118,13 @@ def _check(args) -> list[str]:
         raise UsageError(f"--error-model {args.error_model!r} is not allowed; allowed: {', '.join(ERROR_MODELS)}")
     if not 0.0 <= args.rate <= 1.0:  # also rejects nan
         raise UsageError(f"--rate {args.rate!r} is out of range; allowed: a number in [0, 1]")
-    if not (args.budget_factor > 0 and math.isfinite(args.budget_factor)):
-        raise UsageError(f"--budget-factor {args.budget_factor!r} is out of range; allowed: a finite number > 0")
-    if not (args.switch_factor >= 1 and math.isfinite(args.switch_factor)):
-        raise UsageError(f"--switch-factor {args.switch_factor!r} is out of range; allowed: a finite number >= 1")
+    from succinct_paging.settings import CONFIG_KEYS, RunSettings, factor_problem
+
+    for field in CONFIG_KEYS:  # each option is the field's name: --budget-factor, --switch-factor
+        allowed = factor_problem(field, getattr(args, field))
+        if allowed:
+            raise UsageError(f"--{field.replace('_', '-')} {getattr(args, field)!r} is out of range; allowed: {allowed}")
+    args.settings = RunSettings(budget_factor=args.budget_factor, switch_factor=args.switch_factor)
     ids = []
     for name in _split_algorithms(args.algorithms):
         try:
@@ -179,7 +179,7 @@ def simulate(args, out=None, err=None) -> int:
     traces = [(name, pages)]
     truth = compute_truth(traces, args.k)
     rows = run_grid(name, traces, truth, args.k, algorithms, args.error_model, args.rate, [args.seed],
-                    args.master_seed, budget_factor=args.budget_factor, switch_factor=args.switch_factor)
+                    args.master_seed, settings=args.settings)
     s = trace_stats(pages)
     print(f"{path}: {s['requests']} requests, {s['distinct']} distinct pages ({s['one_time_share']:.1%} "
           f"requested once); k = {min(args.k, s['distinct'])}; {args.error_model} errors at rate {args.rate}, "

@@ -5,6 +5,7 @@ import numpy as np
 from succinct_paging.algorithms import REGISTRY, parse_algorithm
 from succinct_paging.kernels.structures import new_rng
 from succinct_paging.kernels.combine import combine_kernel
+from succinct_paging.settings import RunSettings
 from succinct_paging.validate import as_bits, as_budget, as_cache_size, as_pages, as_predictions, as_seed
 
 _EMPTY_FLAGS = np.empty(0, dtype=np.uint8)
@@ -57,25 +58,28 @@ def simulate(algorithm, pages, k, bits=None, seed=0, predictions=None, *, budget
         raise ValueError(f"algorithm {parsed.id!r} needs k >= {least} (below it, it is not a demand-paging "
                          f"algorithm; see its registry entry), got k = {k}")
     seed = as_seed(seed)
-    budget = as_budget(2 * k if budget is None else budget, pages.shape[0])
-    if isinstance(switch_factor, bool) or not isinstance(switch_factor, (int, float)) or not switch_factor >= 1:
-        raise ValueError(f"switch_factor must be a number >= 1, got {switch_factor!r}")
+    settings = RunSettings(switch_factor=switch_factor,
+                           fixed_budget=as_budget(2 * k if budget is None else budget, pages.shape[0]))
     if parsed.prediction in ("none", "arrivals"):
         bits = np.zeros(pages.shape[0], dtype=np.uint8)
     else:
         bits = as_bits(bits, pages.shape[0])
     if parsed.prediction == "arrivals":
         predictions = as_predictions(predictions, pages.shape[0])
-    return run_parsed(parsed, pages, bits, k, n_pages, seed, budget, float(switch_factor),
-                      predictions=predictions)
+    return run_parsed(parsed, pages, bits, k, n_pages, seed, settings, predictions=predictions)
 
 
-def run_parsed(parsed, pages, bits, k, n_pages, seed, budget, switch_factor, *, predictions=None):
-    """Faults of a parsed algorithm (base or combine) on validated input."""
+def run_parsed(parsed, pages, bits, k, n_pages, seed, settings, *, predictions=None):
+    """Faults of a parsed algorithm (base or combine) on validated input at
+    cache size ``k`` with :class:`~succinct_paging.settings.RunSettings`
+    ``settings`` (the budget is ``settings.budget(k)``: a budget computed at
+    a cache size capped at ``n_pages`` changes no fault, the cache never
+    fills)."""
+    budget = settings.budget(k)
     if len(parsed.parts) == 1:
         return run_kernel(parsed.parts[0], pages, bits, k, n_pages, seed, budget,
                           predictions=predictions)
-    return run_combine(parsed.parts, pages, bits, k, n_pages, seed, budget, switch_factor,
+    return run_combine(parsed.parts, pages, bits, k, n_pages, seed, budget, settings.switch_factor,
                        predictions=predictions)
 
 

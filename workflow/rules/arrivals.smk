@@ -19,8 +19,7 @@ rule arrivals_simulate:
         sigmas=config["arrivals"]["sigmas"],
         seeds=config["seeds"],
         master_seed=config["master_seed"],
-        budget_factor=config["followbits_robust"]["budget_factor"],
-        switch_factor=config["combine"]["switch_factor"],
+        settings=run_settings(),
     threads: 1
     conda:
         "../envs/pipeline.yaml"
@@ -105,8 +104,7 @@ rule adversarial_job:
         samples=config["adversarial"]["samples"],
         max_candidates=config["adversarial"]["max_candidates"],
         master_seed=config["master_seed"],
-        budget_factor=config["followbits_robust"]["budget_factor"],
-        switch_factor=config["combine"]["switch_factor"],
+        settings=run_settings(),
     threads: 1
     conda:
         "../envs/pipeline.yaml"

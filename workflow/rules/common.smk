@@ -58,6 +58,13 @@ def key_sorted(section):
     return json.loads(json.dumps(section, sort_keys=True))
 
 
+def run_settings():
+    """The run settings of every job that runs algorithms (budget and switch
+    factors; succinct_paging.settings.RunSettings) as one params entry."""
+    from succinct_paging.settings import RunSettings
+    return RunSettings.from_config(config).to_params()
+
+
 def rate_label(rate):
     """The one spelling of a rate in file names: Python's repr of the float."""
     return repr(float(rate))

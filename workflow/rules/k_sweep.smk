@@ -21,8 +21,7 @@ rule k_sweep_job:
         # the keys of the section a job depends on (the family, k and seeds name its file)
         section={key: config["k_sweep"][key] for key in ("phases", "phases_per_k", "instances", "seeds", "errors", "algorithms")},
         master_seed=config["master_seed"],
-        budget_factor=config["followbits_robust"]["budget_factor"],
-        switch_factor=config["combine"]["switch_factor"],
+        settings=run_settings(),
     threads: 1
     conda:
         "../envs/pipeline.yaml"
@@ -96,7 +95,7 @@ rule robustness_k:
     benchmark:
         "results/benchmarks/k_sweep/robustness_k.tsv"
     params:
-        switch_factor=config["combine"]["switch_factor"],
+        settings=run_settings(),
         layout=config["plots"]["layout"],
     conda:
         "../envs/pipeline.yaml"

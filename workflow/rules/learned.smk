@@ -23,8 +23,7 @@ rule learned_runs:
         params=lambda w: learned_params(w.predictor),
         seeds=config["seeds"],
         master_seed=config["master_seed"],
-        budget_factor=config["followbits_robust"]["budget_factor"],
-        switch_factor=config["combine"]["switch_factor"],
+        settings=run_settings(),
     threads: 1
     conda:
         "../envs/pipeline.yaml"

@@ -17,8 +17,7 @@ rule lower_bounds:
         algorithms=config["lower_bounds"]["algorithms"],
         ks=config["lower_bounds"]["ks"],
         rounds=config["lower_bounds"]["rounds"],
-        budget_factor=config["followbits_robust"]["budget_factor"],
-        switch_factor=config["combine"]["switch_factor"],
+        settings=run_settings(),
     conda:
         "../envs/pipeline.yaml"
     script:
@@ -96,8 +95,7 @@ rule lower_bounds_randomized:
         part="bounds",
         section=key_sorted(config["lower_bounds"]["randomized"]),  # the YAML key order must not rerun it
         master_seed=config["master_seed"],
-        budget_factor=config["followbits_robust"]["budget_factor"],
-        switch_factor=config["combine"]["switch_factor"],
+        settings=run_settings(),
     conda:
         "../envs/pipeline.yaml"
     script:
@@ -121,8 +119,7 @@ rule lower_bounds_search:
         part="search",
         section=key_sorted(config["lower_bounds"]["randomized"]),  # the YAML key order must not rerun it
         master_seed=config["master_seed"],
-        budget_factor=config["followbits_robust"]["budget_factor"],
-        switch_factor=config["combine"]["switch_factor"],
+        settings=run_settings(),
     conda:
         "../envs/pipeline.yaml"
     script:

@@ -18,8 +18,7 @@ rule simulate:
         error_models=config["error_models"],
         seeds=config["seeds"],
         master_seed=config["master_seed"],
-        budget_factor=config["followbits_robust"]["budget_factor"],
-        switch_factor=config["combine"]["switch_factor"],
+        settings=run_settings(),
     threads: 1
     conda:
         "../envs/pipeline.yaml"
@@ -43,8 +42,7 @@ rule baseline:
         error_models=["none"],
         seeds=config["seeds"],
         master_seed=config["master_seed"],
-        budget_factor=config["followbits_robust"]["budget_factor"],
-        switch_factor=config["combine"]["switch_factor"],
+        settings=run_settings(),
     threads: 1
     conda:
         "../envs/pipeline.yaml"

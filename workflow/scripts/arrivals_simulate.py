@@ -8,6 +8,7 @@ os.environ["NUMBA_NUM_THREADS"] = str(snakemake.threads)  # noqa: F821
 # One family and k under next-arrival predictions at every σ (contract §7).
 from succinct_paging.experiments.arrivals import run_arrivals_grid
 from succinct_paging.experiments.grid import write_runs
+from succinct_paging.settings import RunSettings
 from succinct_paging.store import load_traces
 
 p = snakemake.params  # noqa: F821
@@ -19,8 +20,7 @@ runs = run_arrivals_grid(
     sigmas=p.sigmas,
     replicates=p.seeds,
     master_seed=p.master_seed,
-    budget_factor=p.budget_factor,
-    switch_factor=p.switch_factor,
+    settings=RunSettings(**p.settings),
     progress=lambda line: print(line, file=sys.stderr, flush=True),
 )
 write_runs(runs, snakemake.output[0])  # noqa: F821

@@ -8,6 +8,7 @@ os.environ["NUMBA_NUM_THREADS"] = str(snakemake.threads)  # noqa: F821
 # Runs on one learned predictor's predictions, one family and k (contract §10).
 from succinct_paging.experiments.grid import write_runs
 from succinct_paging.experiments.learned import learned_runs
+from succinct_paging.settings import RunSettings
 from succinct_paging.store import load_npz, load_traces
 
 p = snakemake.params  # noqa: F821
@@ -21,8 +22,7 @@ runs = learned_runs(
     replicates=p.seeds,
     master_seed=p.master_seed,
     params=p.params,
-    budget_factor=p.budget_factor,
-    switch_factor=p.switch_factor,
+    settings=RunSettings(**p.settings),
     progress=lambda line: print(line, file=sys.stderr, flush=True),
 )
 write_runs(runs, snakemake.output[0])  # noqa: F821

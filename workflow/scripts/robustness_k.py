@@ -9,9 +9,10 @@ from pathlib import Path
 from succinct_paging.experiments.k_sweep import read_sweep
 from succinct_paging.experiments.robustness import robustness_table
 from succinct_paging.plotting.robustness_k import plot_robustness_k
+from succinct_paging.settings import RunSettings
 from succinct_paging.store import atomic_path
 
-table = robustness_table(read_sweep(snakemake.input[0]), snakemake.params.switch_factor)  # noqa: F821
+table = robustness_table(read_sweep(snakemake.input[0]), RunSettings(**snakemake.params.settings))  # noqa: F821
 with atomic_path(snakemake.output.table) as tmp:  # noqa: F821
     table.to_csv(tmp, index=False, float_format="%.6g", na_rep="", lineterminator="\n")
 print(f"{len(table)} rows", file=sys.stderr)

@@ -9,6 +9,7 @@ os.environ["NUMBA_NUM_THREADS"] = str(snakemake.threads)
 import pandas as pd
 
 from succinct_paging.experiments.grid import run_grid, write_runs
+from succinct_paging.settings import RunSettings
 from succinct_paging.store import load_npz, load_traces
 
 traces = load_traces(snakemake.input.traces)
@@ -26,8 +27,7 @@ runs = pd.concat(
             rate=rate,
             replicates=snakemake.params.seeds,
             master_seed=snakemake.params.master_seed,
-            budget_factor=snakemake.params.budget_factor,
-            switch_factor=snakemake.params.switch_factor,
+            settings=RunSettings(**snakemake.params.settings),
             progress=lambda line: print(line, file=sys.stderr, flush=True),
         )
         for model in snakemake.params.error_models

@@ -36,9 +36,9 @@ import numpy as np
 import pandas as pd
 
 from succinct_paging.algorithms import parse_algorithm, upper_bound
-from succinct_paging.bounds import robust_budget
 from succinct_paging.errors import ERROR_MODELS
 from succinct_paging.seeds import derive_seed
+from succinct_paging.settings import RunSettings
 
 # The kernels (numba) are imported where runs happen: the figure job reads
 # KINDS and the runs table without importing numba (issue 19).
@@ -61,7 +61,7 @@ def eligible_positions(truth, kind):
 class _Runner:
     """Mean cost of one parsed algorithm on one trace over fixed seeds."""
 
-    def __init__(self, algorithm, pages, k, seeds, budget_factor=2, switch_factor=2.0):
+    def __init__(self, algorithm, pages, k, seeds, settings=RunSettings()):
         self.alg = parse_algorithm(algorithm)
         if self.alg.prediction not in ("discard", "phase"):
             raise ValueError(f"algorithm {self.alg.id!r} reads no bits; nothing to attack")
@@ -69,16 +69,14 @@ class _Runner:
         self.n_pages = int(self.pages.max()) + 1 if len(self.pages) else 0
         self.k = max(1, min(int(k), self.n_pages))
         self.seeds = list(seeds) if self.alg.randomized else list(seeds)[:1]
-        self.budget = robust_budget(budget_factor, k)
-        self.switch_factor = float(switch_factor)
+        self.settings = settings
 
     def cost(self, bits):
         from succinct_paging.simulation import run_parsed
 
         total = 0
         for s in self.seeds:
-            total += run_parsed(self.alg, self.pages, bits, self.k, self.n_pages, s, self.budget,
-                                self.switch_factor)
+            total += run_parsed(self.alg, self.pages, bits, self.k, self.n_pages, s, self.settings)
         return total / len(self.seeds)
 
 
@@ -93,16 +91,17 @@ def true_bits(algorithm, pages, k):
 
 
 def greedy_placement(algorithm, pages, k, truth, budget, kind="flip", seeds=(0,), max_candidates=None,
-                     rng_seed=0, budget_factor=2, switch_factor=2.0):
+                     rng_seed=0, settings=RunSettings()):
     """The greedy search of the module docstring.
 
     Returns a list of ``budget + 1`` tuples ``(b, position, cost)``: the cost
     (mean over ``seeds``) with the first ``b`` chosen positions made wrong,
     and the position added at step ``b`` (-1 for ``b = 0``). Stops early if no
     eligible position is left. ``max_candidates``: evaluate at most this many
-    random positions per step (None: all).
+    random positions per step (None: all). ``settings``: the runs'
+    :class:`~succinct_paging.settings.RunSettings`.
     """
-    runner = _Runner(algorithm, pages, k, seeds, budget_factor, switch_factor)
+    runner = _Runner(algorithm, pages, k, seeds, settings)
     bits = np.ascontiguousarray(truth, dtype=np.uint8).copy()
     remaining = list(eligible_positions(truth, kind))
     rng = np.random.default_rng(rng_seed)
@@ -142,7 +141,7 @@ def random_placements(truth, kind, n_wrong, samples, rng_seed=0):
 
 
 def adversarial_curve(algorithm, pages, k, truth, budgets, kind="flip", seeds=(0,), samples=20,
-                      max_candidates=None, rng_seed=0, budget_factor=2, switch_factor=2.0):
+                      max_candidates=None, rng_seed=0, settings=RunSettings()):
     """Adversarial and random costs at every number of wrong bits in ``budgets``.
 
     Returns a list of dicts with keys ``wrong_bits``, ``greedy`` (cost of the
@@ -162,9 +161,9 @@ def adversarial_curve(algorithm, pages, k, truth, budgets, kind="flip", seeds=(0
     enumerated).
     """
     budgets = sorted(set(int(b) for b in budgets))
-    runner = _Runner(algorithm, pages, k, seeds, budget_factor, switch_factor)
+    runner = _Runner(algorithm, pages, k, seeds, settings)
     path = greedy_placement(algorithm, pages, k, truth, budgets[-1], kind, seeds, max_candidates,
-                            rng_seed, budget_factor, switch_factor)
+                            rng_seed, settings)
     chosen = np.array([pos for _, pos, _ in path[1:]], dtype=np.int64)
     truth = np.ascontiguousarray(truth, dtype=np.uint8)
     out = []
@@ -196,8 +195,8 @@ def adversarial_curve(algorithm, pages, k, truth, budgets, kind="flip", seeds=(0
 
 
 def adversarial_table(family, traces, k, algorithms, budgets, kinds=KINDS, seeds=(0, 1, 2, 3),
-                      samples=20, max_candidates=None, master_seed=0, budget_factor=2,
-                      switch_factor=2.0, progress=None):
+                      samples=20, max_candidates=None, master_seed=0, settings=RunSettings(),
+                      progress=None):
     """Rows ``trace_family, instance, n, k, algorithm, kind, model, source,
     wrong_bits, eta0, eta1, faults, opt, bound``: ``model`` is
     ``adversarial`` (see :func:`adversarial_curve`; ``source`` says whether
@@ -210,11 +209,11 @@ def adversarial_table(family, traces, k, algorithms, budgets, kinds=KINDS, seeds
         for name in algorithms:
             alg = parse_algorithm(name)
             opt, truth, n_phases = true_bits(alg.id, pages, k)
-            budget = robust_budget(budget_factor, k)
+            budget = settings.budget(k)
             for kind in kinds:
                 sd = derive_seed(master_seed, "adversarial", family, instance, k, alg.id, kind)
                 curve = adversarial_curve(alg.id, pages, k, truth, budgets, kind, seeds, samples,
-                                          max_candidates, sd % 2**62, budget_factor, switch_factor)
+                                          max_candidates, sd % 2**62, settings)
                 for r in curve:
                     b = r["wrong_bits"]
                     for model, cost, eta0, source in (

@@ -29,8 +29,8 @@ import pandas as pd
 
 from succinct_paging.algorithms import parse_algorithm
 from succinct_paging.bitsources import draw
-from succinct_paging.bounds import robust_budget
 from succinct_paging.seeds import derive_seed
+from succinct_paging.settings import RunSettings
 
 # The kernels (numba) are imported by the function that runs them: the merge
 # and figure jobs read run tables without importing numba (issue 19).
@@ -44,13 +44,15 @@ COLUMNS = [
 SORT_KEYS = ["trace_family", "k", "sigma", "instance", "seed", "algorithm"]
 
 def run_arrivals_grid(family, traces, k, algorithms, sigmas, replicates, master_seed,
-                      budget_factor=2, switch_factor=2.0, progress=None):
+                      settings=RunSettings(), progress=None):
     """Rows (see the module) for one family and cache size ``k``.
 
     ``traces``: list of ``(instance, pages)`` with dense ids; ``algorithms``:
     ids of any kind (contract §3, §7, ``combine``); ``sigmas``: noise parameters
     >= 0; ``replicates``: replicate seeds. Algorithm seeds derive from the
-    master seed and the names, not from σ. O(n log k) per run.
+    master seed and the names, not from σ; ``settings``: the
+    :class:`~succinct_paging.settings.RunSettings` of every run. O(n log k)
+    per run.
     """
     from succinct_paging.simulation import run_parsed
     from succinct_paging.truth import setup_instance
@@ -59,7 +61,6 @@ def run_arrivals_grid(family, traces, k, algorithms, sigmas, replicates, master_
     baseline = [a for a in parsed if a.prediction == "none"]
     predicted = [a for a in parsed if a.prediction != "none"]
     kinds = {a.prediction for a in predicted}
-    budget = robust_budget(budget_factor, k)
     rows = []
     for i, (instance, pages) in enumerate(traces):
         inst = setup_instance(pages, k)
@@ -69,7 +70,7 @@ def run_arrivals_grid(family, traces, k, algorithms, sigmas, replicates, master_
         for rep in replicates:
             for alg in baseline:
                 seed = derive_seed(master_seed, "arrivals-alg", family, instance, k, rep, alg.id)
-                f = run_parsed(alg, pages, zeros, kk, n_pages, seed, budget, switch_factor)
+                f = run_parsed(alg, pages, zeros, kk, n_pages, seed, settings)
                 rows.append((family, instance, n, n_pages, k, alg.id, "none", "none", math.nan,
                              rep, f, opt, None, None, ratio(f)))
             noise_seed = derive_seed(master_seed, "arrivals-noise", family, instance, rep)
@@ -79,7 +80,7 @@ def run_arrivals_grid(family, traces, k, algorithms, sigmas, replicates, master_
                 for alg in predicted:
                     b, eta0, eta1 = drawn[alg.prediction] if alg.prediction != "arrivals" else (zeros, None, None)
                     seed = derive_seed(master_seed, "arrivals-alg", family, instance, k, rep, alg.id)
-                    f = run_parsed(alg, pages, b, kk, n_pages, seed, budget, switch_factor, predictions=a)
+                    f = run_parsed(alg, pages, b, kk, n_pages, seed, settings, predictions=a)
                     rows.append((family, instance, n, n_pages, k, alg.id, alg.prediction, "lognormal",
                                  float(sigma), rep, f, opt, eta0, eta1, ratio(f)))
         if progress:

@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 from succinct_paging.seeds import derive_seed
+from succinct_paging.settings import RunSettings
 from succinct_paging.store import atomic_path, load_npz
 
 # The kernels (numba), the registry and the trace readers are imported by the
@@ -131,12 +132,13 @@ class TruthView:
 
 
 def run_grid(family, traces, truth, k, algorithms, error_model, rate, replicates,
-             master_seed, budget_factor=2, switch_factor=2.0, progress=None):
+             master_seed, settings=RunSettings(), progress=None):
     """Rows of contract §6 for one job.
 
     ``error_model``/``rate``: the error model and rate of predicted bits, or
     ``"none"``/``None`` for the prediction-free baseline (then only algorithms
     without predictions may be given). ``replicates``: replicate seeds.
+    ``settings``: the :class:`~succinct_paging.settings.RunSettings` of every run.
     ``progress``: optional callable receiving one line per instance.
     Only the instances that ``truth`` covers are run (:func:`truth_instances`;
     trivial ones may have been excluded by :func:`compute_truth`).
@@ -147,13 +149,11 @@ def run_grid(family, traces, truth, k, algorithms, error_model, rate, replicates
     """
     from succinct_paging.algorithms import parse_algorithm
     from succinct_paging.bitsources import draw
-    from succinct_paging.bounds import robust_budget
     from succinct_paging.validate import as_cache_size
 
     parsed = [parse_algorithm(a) for a in algorithms]
     traces = truth_instances(traces, truth)
     offsets = np.concatenate([[0], np.cumsum([len(p) for _, p in traces])])
-    budget = robust_budget(budget_factor, k)
     rows = []
     for i, (instance, pages) in enumerate(traces):
         n = len(pages)
@@ -175,7 +175,7 @@ def run_grid(family, traces, truth, k, algorithms, error_model, rate, replicates
                 bits, eta0, eta1 = predicted.get(alg.prediction, (zeros, None, None))
                 seed = derive_seed(master_seed, "alg", family, instance, k, rep, alg.id)
                 row = run_row(family, instance, pages, n_pages, k, alg, bits, eta0, eta1, error_model, rate, rep,
-                              opt, n_phases, seed, budget, switch_factor, faults=same_every_replicate.get(alg.id))
+                              opt, n_phases, seed, settings, faults=same_every_replicate.get(alg.id))
                 if not alg.randomized and alg.prediction == "none":
                     same_every_replicate[alg.id] = row[COLUMNS.index("faults")]
                 rows.append(row)
@@ -185,24 +185,27 @@ def run_grid(family, traces, truth, k, algorithms, error_model, rate, replicates
 
 
 def run_row(family, instance, pages, n_pages, k, alg, bits, eta0, eta1, error_model, rate, rep, opt, n_phases,
-            seed, budget, switch_factor, faults=None):
+            seed, settings, faults=None, predictions=None):
     """Run one parsed algorithm ``alg`` on ``pages`` (dense ids in
     ``[0, n_pages)``) with ``bits`` at cache size ``k`` (capped at
     ``n_pages``) and return its contract §6 row: the one row builder of
-    :func:`run_grid` and the k-sweep. ``eta0``/``eta1``: the bits' wrong
-    keep/discard counts (None without bits); ``seed``: the run's own seed;
-    ``budget``: the robust budget (capped at n); ``faults``: the run's fault
-    count when already known (the caller's cache of a deterministic
-    prediction-free algorithm's result: the kernel is then not run). O(n)
-    plus the kernel."""
+    :func:`run_grid`, the k-sweep and the learned runs. ``eta0``/``eta1``:
+    the bits' wrong keep/discard counts (None without bits); ``seed``: the
+    run's own seed; ``settings``: the run's
+    :class:`~succinct_paging.settings.RunSettings` (the bound column uses its
+    budget at ``k``, capped at n); ``faults``: the run's fault count when
+    already known (the caller's cache of a deterministic prediction-free
+    algorithm's result: the kernel is then not run); ``predictions``:
+    next-arrival predictions for ``arrivals`` algorithms. O(n) plus the
+    kernel."""
     from succinct_paging.algorithms import upper_bound
     from succinct_paging.simulation import run_parsed
     from succinct_paging.validate import as_budget, as_cache_size
 
     n = len(pages)
-    run_k, run_budget = as_cache_size(k, n_pages), as_budget(budget, n)
+    run_k, run_budget = as_cache_size(k, n_pages), as_budget(settings.budget(k), n)
     if faults is None:
-        faults = run_parsed(alg, pages, bits, run_k, n_pages, seed, run_budget, switch_factor)
+        faults = run_parsed(alg, pages, bits, run_k, n_pages, seed, settings, predictions=predictions)
     # the bound at the k and budget the run used (capped: contract Appendix A)
     bound = upper_bound(alg.id, run_k, opt, eta0 or 0, eta1 or 0, n_phases, run_budget)
     return (family, instance, n, n_pages, k, alg.id, alg.prediction, error_model, rate, rep, faults, opt, eta0, eta1,

@@ -61,6 +61,7 @@ import numpy as np
 
 from succinct_paging.bitsources import draw
 from succinct_paging.bounds import harmonic
+from succinct_paging.settings import RunSettings
 
 # Kernels, pandas and the trace generators are imported by the functions that
 # use them: the workflow plans shards (:func:`shard_seeds`) and the table and
@@ -172,7 +173,7 @@ def shard_seeds(family, k, section):
 REQUESTS_PER_JOB = 2_000_000_000
 
 
-def run_job(family, k, section, master_seed, budget_factor=2, switch_factor=2.0, progress=None, seeds=None):
+def run_job(family, k, section, master_seed, settings=RunSettings(), progress=None, seeds=None):
     """Runs-table rows of one family at one k (module docstring), for the
     replicate seeds ``seeds`` (default: all; a job of the workflow gets one
     chunk of :func:`shard_seeds`). The rows of the chunks of a partition of
@@ -184,10 +185,10 @@ def run_job(family, k, section, master_seed, budget_factor=2, switch_factor=2.0,
     ``phases_per_k``, ``instances``, ``seeds`` (a count: seeds 0 … seeds−1), ``errors`` (list of
     ``{model, rate}``) and ``algorithms`` (canonical ids)). Returns a
     DataFrame with :data:`succinct_paging.experiments.grid.COLUMNS` in
-    canonical order.
+    canonical order. ``settings``: the
+    :class:`~succinct_paging.settings.RunSettings` of every run.
     """
     from succinct_paging.algorithms import parse_algorithm
-    from succinct_paging.bounds import robust_budget
     from succinct_paging.experiments.grid import run_row, sort_runs, to_frame
     from succinct_paging.seeds import derive_seed
     from succinct_paging.truth import setup_instance
@@ -200,7 +201,6 @@ def run_job(family, k, section, master_seed, budget_factor=2, switch_factor=2.0,
     parsed = [parse_algorithm(a) for a in section["algorithms"]]
     blind = [a for a in parsed if a.prediction == "none"]
     reading = [a for a in parsed if a.prediction != "none"]
-    budget = robust_budget(budget_factor, k)
     rows = []
     for name, pages in make_instances(family, k, section["phases"], section["instances"], master_seed,
                                       section.get("phases_per_k", 0)):
@@ -211,7 +211,7 @@ def run_job(family, k, section, master_seed, budget_factor=2, switch_factor=2.0,
             rows.append(run_row(family, name, inst.pages, inst.n_pages, k, alg, bits, eta0, eta1, model, rate, seed,
                                 inst.opt, inst.n_phases,
                                 derive_seed(master_seed, "k_sweep", "alg", family, name, k, seed, alg.id),
-                                budget, float(switch_factor)))
+                                settings))
 
         for alg in blind:
             for seed in _seeds_for(alg, "none", None, all_seeds):

@@ -17,9 +17,8 @@ import numpy as np
 import pandas as pd
 
 from succinct_paging.algorithms import parse_algorithm
-from succinct_paging.bounds import robust_budget
 from succinct_paging.seeds import derive_seed
-from succinct_paging.simulation import run_parsed
+from succinct_paging.settings import RunSettings
 
 
 def predict_bits(predictor, pages, n_pages, k, min_count=2, learning_rate=0.05):
@@ -47,7 +46,7 @@ class _PagesView:
 
 
 def learned_runs(family, traces, truth, k, predictor, algorithms, replicates, master_seed, params=None,
-                 budget_factor=2, switch_factor=2.0, progress=None):
+                 settings=RunSettings(), progress=None):
     """Runs-table rows (:data:`succinct_paging.experiments.grid.COLUMNS`) of
     one (family, k, learned predictor) job (contract §10).
 
@@ -61,12 +60,13 @@ def learned_runs(family, traces, truth, k, predictor, algorithms, replicates, ma
     against the true bits of the kind the algorithm reads (empty for
     ``arrivals``). Algorithm seeds are the grid's
     (``derive_seed(master_seed, "alg", family, instance, k, seed, id)``),
-    so learned and injected bits meet the same coins. O(runs × n log k).
+    so learned and injected bits meet the same coins; rows are built by
+    :func:`succinct_paging.experiments.grid.run_row` with ``settings`` (a
+    :class:`~succinct_paging.settings.RunSettings`). O(runs × n log k).
     """
-    from succinct_paging.algorithms import upper_bound
     from succinct_paging.bitsources import draw, get
-    from succinct_paging.experiments.grid import TruthView, to_frame, truth_instances
-    from succinct_paging.validate import as_budget, as_cache_size
+    from succinct_paging.experiments.grid import TruthView, run_row, to_frame, truth_instances
+    from succinct_paging.validate import as_cache_size
 
     src = get(predictor)
     if src.reads != "past":
@@ -75,7 +75,6 @@ def learned_runs(family, traces, truth, k, predictor, algorithms, replicates, ma
     kinds = tuple(sorted({a.prediction for a in parsed}))
     traces = truth_instances(traces, truth)
     offsets = np.concatenate([[0], np.cumsum([len(p) for _, p in traces])]).astype(np.int64)
-    budget = robust_budget(budget_factor, k)
     rows = []
     for i, (instance, pages) in enumerate(traces):
         n = len(pages)
@@ -92,11 +91,8 @@ def learned_runs(family, traces, truth, k, predictor, algorithms, replicates, ma
                 bits, eta0, eta1 = drawn[alg.prediction] if alg.prediction != "arrivals" else (
                     np.zeros(n, dtype=np.uint8), None, None)
                 seed = derive_seed(master_seed, "alg", family, instance, k, rep, alg.id)
-                faults = run_parsed(alg, pages, bits, kk, n_pages, seed, as_budget(budget, n), switch_factor,
-                                    predictions=arrivals)
-                bound = upper_bound(alg.id, k, opt, eta0 or 0, eta1 or 0, n_phases, budget)
-                rows.append((family, instance, n, n_pages, k, alg.id, alg.prediction, predictor, math.nan,
-                             rep, faults, opt, eta0, eta1, faults / opt if opt else np.nan, bound))
+                rows.append(run_row(family, instance, pages, n_pages, k, alg, bits, eta0, eta1, predictor, math.nan,
+                                    rep, opt, n_phases, seed, settings, predictions=arrivals))
         if progress:
             progress(f"{family} k={k} {predictor}: instance {i + 1}/{len(traces)} ({instance}) done")
     return to_frame(rows)

@@ -28,6 +28,7 @@ import pandas as pd
 
 from succinct_paging.algorithms import parse_algorithm
 from succinct_paging.bounds import combine_bound, combine_factor, harmonic
+from succinct_paging.settings import RunSettings
 
 #: Columns of results/robustness_k.csv.
 COLUMNS = ["trace_family", "k", "error_model", "rate", "algorithm", "fallback", "runs", "ratio", "fallback_ratio",
@@ -43,9 +44,10 @@ def _means(runs):
                                                             bound=("bound", "max")).reset_index()
 
 
-def robustness_table(runs, switch_factor=2.0):
+def robustness_table(runs, settings=RunSettings()):
     """results/robustness_k.csv from k-sweep ``runs`` (runs-table columns;
-    see the module docstring). Sorted by family, k, error model, rate and
+    see the module docstring), with the ``combine`` bound at the switch
+    factor of ``settings`` (the runs' :class:`~succinct_paging.settings.RunSettings`). Sorted by family, k, error model, rate and
     algorithm. Deterministic."""
     df = runs.copy()
     df["rate"] = pd.to_numeric(df["rate"], errors="coerce")
@@ -67,7 +69,7 @@ def robustness_table(runs, switch_factor=2.0):
         if part["bound"].notna().all() and len(part):
             worst_bound = float((part["faults"] / part["bound"]).max())
         if len(parsed.parts) == 2:
-            factor = combine_factor(switch_factor)
+            factor = combine_factor(settings.switch_factor)
             here = by_fk[(fam, k)]
             same = here[(here["error_model"] == model)
                         & ((here["rate"] == rate) if np.isfinite(rate) else here["rate"].isna())]
@@ -78,7 +80,7 @@ def robustness_table(runs, switch_factor=2.0):
             if alg in by and all(p in by for p in parsed.parts):
                 lo = np.minimum(by[parsed.parts[0]], by[parsed.parts[1]]).reindex(by[alg].index)
                 worst_min = float((by[alg] / lo).max())
-                bounds = np.array([combine_bound(m, k, switch_factor) for m in lo])
+                bounds = np.array([combine_bound(m, k, settings.switch_factor) for m in lo])
                 worst_bound = float((by[alg].to_numpy() / bounds).max())
         rows.append((fam, int(k), model, rate, alg, fallback, len(part), ratio, fb, ratio / fb, worst_bound,
                      worst_min, factor, ratio / harmonic(int(k))))

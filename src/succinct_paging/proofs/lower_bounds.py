@@ -56,10 +56,11 @@ import numpy as np
 import pandas as pd
 
 from succinct_paging.algorithms import parse_algorithm
-from succinct_paging.bounds import STEPPED, robust_budget
+from succinct_paging.bounds import STEPPED
 from succinct_paging.errors import count_errors
 from succinct_paging.kernels import DROPPED, FAULT
 from succinct_paging.simulation import run_kernel, run_parsed
+from succinct_paging.settings import RunSettings
 from succinct_paging.store import atomic_path
 from succinct_paging.truth import discard_bits
 from succinct_paging.validate import as_int
@@ -246,7 +247,7 @@ class Tracker:
     O(1) per request instead of O(n).
     """
 
-    def __init__(self, algorithm, k, budget=None, switch_factor=2.0, method="step"):
+    def __init__(self, algorithm, k, settings=RunSettings(), method="step"):
         self.parsed = parse_algorithm(algorithm)
         if self.parsed.randomized:
             raise ValueError(f"lower-bound adversaries need a deterministic algorithm, got {algorithm!r}")
@@ -255,8 +256,8 @@ class Tracker:
         if method not in METHODS:
             raise ValueError(f"method must be one of {', '.join(METHODS)}, got {method!r}")
         self.k = as_int(k, "k")
-        self.budget = 2 * self.k if budget is None else as_int(budget, "budget")
-        self.switch_factor = float(switch_factor)
+        self.settings = settings
+        self.budget, self.switch_factor = settings.budget(self.k), settings.switch_factor
         self.method = "probe" if method == "kernel" and len(self.parsed.parts) > 1 else method
         if method == "step":
             missing = [p for p in self.parsed.parts if p not in STEPPED]
@@ -274,7 +275,7 @@ class Tracker:
         pages = np.asarray(pages, dtype=np.int64)
         bits = np.asarray(bits, dtype=np.uint8)
         n_pages = int(pages.max()) + 1 if len(pages) else 0
-        return run_parsed(self.parsed, pages, bits, self.k, n_pages, 0, self.budget, self.switch_factor)
+        return run_parsed(self.parsed, pages, bits, self.k, n_pages, 0, self.settings)
 
     def _likely_victims(self, cached):
         """``cached`` ordered with the victims of the parts at the last request first."""
@@ -401,7 +402,7 @@ def _lb_all_ones(tracker, k, rounds):
 _BUILDERS = {"lb_keep": _lb_keep, "lb_discard": _lb_discard, "lb_all_ones": _lb_all_ones}
 
 
-def adversary(family, algorithm, k, rounds, budget=None, switch_factor=2.0, method="step"):
+def adversary(family, algorithm, k, rounds, settings=RunSettings(), method="step"):
     """Play the ``family`` adversary (contract §4) against ``algorithm``.
 
     Parameters
@@ -412,9 +413,8 @@ def adversary(family, algorithm, k, rounds, budget=None, switch_factor=2.0, meth
         (``opt`` excluded).
     k : int >= 2
     rounds : int >= 1
-    budget : int, optional
-        ``followbits_robust``'s fault budget per k-phase (default 2k).
-    switch_factor : float
+    settings : :class:`~succinct_paging.settings.RunSettings`
+        ``followbits_robust``'s fault budget per k-phase (default 2k) and
         ``combine``'s switching threshold.
     method : one of :data:`METHODS`
         How the algorithm is followed: ``step`` (default, O(1) per request)
@@ -432,7 +432,7 @@ def adversary(family, algorithm, k, rounds, budget=None, switch_factor=2.0, meth
     if k < 2:
         raise ValueError(f"lower-bound families need k >= 2, got {k}")
     rounds = as_int(rounds, "rounds")
-    tracker = Tracker(algorithm, k, budget, switch_factor, method)
+    tracker = Tracker(algorithm, k, settings, method)
     _BUILDERS[family](tracker, k, rounds)
     pages = np.asarray(tracker.pages, dtype=np.int64)
     bits = np.asarray(tracker.bits, dtype=np.uint8)
@@ -442,11 +442,11 @@ def adversary(family, algorithm, k, rounds, budget=None, switch_factor=2.0, meth
             "eta0": eta0, "eta1": eta1, "n": int(len(pages))}
 
 
-def lower_bound_table(families, algorithms, ks, rounds, budget_factor=2.0, switch_factor=2.0, progress=None):
+def lower_bound_table(families, algorithms, ks, rounds, settings=RunSettings(), progress=None):
     """One row (:data:`COLUMNS`) per family, algorithm, k and number of rounds.
 
-    ``budget_factor``: ``followbits_robust``'s budget is
-    ``max(1, round(budget_factor * k))``, as in the runs table.
+    ``settings``: the :class:`~succinct_paging.settings.RunSettings` of the
+    runs table (``followbits_robust``'s budget at each k, the switch factor).
     ``progress``: optional callable receiving one line per (family, algorithm).
     """
     rows = []
@@ -454,9 +454,8 @@ def lower_bound_table(families, algorithms, ks, rounds, budget_factor=2.0, switc
         for algorithm in algorithms:
             alg = parse_algorithm(algorithm).id
             for k in ks:
-                budget = robust_budget(budget_factor, k)
                 for r in rounds:
-                    res = adversary(family, alg, k, r, budget, switch_factor)
+                    res = adversary(family, alg, k, r, settings)
                     rows.append((family, alg, int(k), int(r), res["n"], res["cost"], res["opt"],
                                  res["eta0"], res["eta1"]))
             if progress:

@@ -25,10 +25,11 @@ import numpy as np
 import pandas as pd
 
 from succinct_paging.algorithms import parse_algorithm
-from succinct_paging.bounds import harmonic, robust_budget
+from succinct_paging.bounds import harmonic
 from succinct_paging.errors import count_errors
 from succinct_paging.experiments.intervals import jackknife_ratio_interval
 from succinct_paging.seeds import derive_seed
+from succinct_paging.settings import RunSettings
 from succinct_paging.simulation import run_parsed
 from succinct_paging.traces.synthetic import uniform
 from succinct_paging.truth import setup_instance
@@ -53,18 +54,18 @@ def yao_trace(k, phases_per_k, seed):
     return uniform(n, k + 1, seed)
 
 
-def expected_cost(alg, inst, bits, seeds, master_seed, tag, budget_factor=2, switch_factor=2.0):
+def expected_cost(alg, inst, bits, seeds, master_seed, tag, settings=RunSettings()):
     """Mean faults of parsed ``alg`` on ``inst`` with ``bits`` over the
     replicate ``seeds`` (algorithm coins ``derive_seed(master_seed, "lb_yao",
-    tag, alg.id, seed)``). O(len(seeds)·n)."""
-    budget = robust_budget(budget_factor, inst.k)
+    tag, alg.id, seed)``), with ``settings`` (a
+    :class:`~succinct_paging.settings.RunSettings`). O(len(seeds)·n)."""
     costs = [run_parsed(alg, inst.pages, bits, inst.k, inst.n_pages,
-                        derive_seed(master_seed, "lb_yao", tag, alg.id, s), budget, float(switch_factor))
+                        derive_seed(master_seed, "lb_yao", tag, alg.id, s), settings)
              for s in seeds]
     return float(np.mean(costs))
 
 
-def lower_bounds(ks, algorithms, phases_per_k, instances, seeds, master_seed, budget_factor=2, switch_factor=2.0):
+def lower_bounds(ks, algorithms, phases_per_k, instances, seeds, master_seed, settings=RunSettings()):
     """results/lower_bounds_randomized.csv: per k and algorithm, the sums
     over ``instances`` ``lb_yao`` instances of OPT, η0, η1 and E[cost] (mean
     over ``seeds`` replicate seeds), the pooled slope
@@ -82,8 +83,7 @@ def lower_bounds(ks, algorithms, phases_per_k, instances, seeds, master_seed, bu
             for i, inst in enumerate(insts):
                 bits = np.zeros(inst.n, dtype=np.uint8)
                 e0, e1 = count_errors(bits, inst.bits(alg.prediction if alg.prediction != "none" else "discard"))
-                cost = expected_cost(alg, inst, bits, range(int(seeds)), master_seed, ("bound", k, i),
-                                     budget_factor, switch_factor)
+                cost = expected_cost(alg, inst, bits, range(int(seeds)), master_seed, ("bound", k, i), settings)
                 extra.append(cost - inst.opt)
                 eta0s.append(e0)
                 eta1s.append(e1)
@@ -96,16 +96,16 @@ def lower_bounds(ks, algorithms, phases_per_k, instances, seeds, master_seed, bu
     return pd.DataFrame(rows, columns=COLUMNS)
 
 
-def _objective(alg, inst, bits, seeds, master_seed, tag, budget_factor, switch_factor):
+def _objective(alg, inst, bits, seeds, master_seed, tag, settings):
     e0, e1 = count_errors(bits, inst.bits(alg.prediction))
     if e0 == 0:
         return -math.inf, e0, e1
-    cost = expected_cost(alg, inst, bits, seeds, master_seed, tag, budget_factor, switch_factor)
+    cost = expected_cost(alg, inst, bits, seeds, master_seed, tag, settings)
     return (cost - inst.opt - e1) / e0, e0, e1
 
 
-def hill_climb(k, algorithm, phases_per_k, steps, search_seeds, held_out_seeds, master_seed, budget_factor=2,
-               switch_factor=2.0):
+def hill_climb(k, algorithm, phases_per_k, steps, search_seeds, held_out_seeds, master_seed,
+               settings=RunSettings()):
     """Adaptive search for the worst (E[cost] − OPT − η1)/η0 of
     ``algorithm`` on one ``lb_yao`` trace at cache size ``k``: start from
     the all-0 bits, propose flipping a random block of 1 … k consecutive
@@ -120,28 +120,28 @@ def hill_climb(k, algorithm, phases_per_k, steps, search_seeds, held_out_seeds, 
     rng = np.random.default_rng(derive_seed(master_seed, "lb_yao", "search", k, alg.id))
     search = range(int(search_seeds))
     bits = np.zeros(inst.n, dtype=np.uint8)
-    value, _, _ = _objective(alg, inst, bits, search, master_seed, "search", budget_factor, switch_factor)
+    value, _, _ = _objective(alg, inst, bits, search, master_seed, "search", settings)
     start, accepted = value, 0
     for _ in range(int(steps)):
         width = int(rng.integers(1, k + 1))
         at = int(rng.integers(0, max(1, inst.n - width + 1)))
         trial = bits.copy()
         trial[at:at + width] ^= 1
-        v, _, _ = _objective(alg, inst, trial, search, master_seed, "search", budget_factor, switch_factor)
+        v, _, _ = _objective(alg, inst, trial, search, master_seed, "search", settings)
         if v >= value:
             bits, value, accepted = trial, v, accepted + 1
     held = range(int(search_seeds), int(search_seeds) + int(held_out_seeds))
-    held_value, e0, e1 = _objective(alg, inst, bits, held, master_seed, "search", budget_factor, switch_factor)
+    held_value, e0, e1 = _objective(alg, inst, bits, held, master_seed, "search", settings)
     two_h = 2 * harmonic(k)
     return dict(zip(SEARCH_COLUMNS, (k, alg.id, inst.n, int(steps), accepted, int(search_seeds),
                                      int(held_out_seeds), inst.opt, e0, e1, start, value, held_value, two_h,
                                      held_value / two_h)))
 
 
-def search_table(ks, algorithms, phases_per_k, steps, search_seeds, held_out_seeds, master_seed, budget_factor=2,
-                 switch_factor=2.0):
+def search_table(ks, algorithms, phases_per_k, steps, search_seeds, held_out_seeds, master_seed,
+                 settings=RunSettings()):
     """results/lower_bounds_search.csv: :func:`hill_climb` for every k and
     algorithm, in that order."""
     return pd.DataFrame([hill_climb(k, a, phases_per_k, steps, search_seeds, held_out_seeds, master_seed,
-                                    budget_factor, switch_factor) for k in ks for a in algorithms],
+                                    settings) for k in ks for a in algorithms],
                         columns=SEARCH_COLUMNS)
