@@ -22,6 +22,7 @@ from succinct_paging.bounds import robust_budget
 from succinct_paging.config import ConfigError, check_config
 from succinct_paging.experiments.grid import compute_truth, run_grid
 from succinct_paging.settings import CONFIG_KEYS, RunSettings, factor_problem
+from succinct_paging.simulation import simulate
 
 from snakemake_run import ROOT, TEST_CONFIG
 
@@ -140,3 +141,18 @@ def test_no_driver_threads_the_factors_by_hand():
     assert _factor_arguments() >= {("bounds.py", "combine_factor")}  # the scan sees what it must
     extra = _factor_arguments() - FORMULAS
     assert not extra, f"functions that take a factor instead of a RunSettings: {sorted(extra)}"
+
+
+@settings(max_examples=80, deadline=None)
+@given(data=st.data(), k=st.integers(1, 6))
+def test_the_budget_changes_nothing_once_the_cache_holds_every_page(data, k):
+    """What run_parsed relies on when it takes the budget at the capped k: a
+    cache of at least n_pages pages never evicts, so followbits_robust's
+    budget (here 1 against a huge one) cannot change a fault."""
+    n_pages = data.draw(st.integers(1, k))
+    pages = np.array(data.draw(st.lists(st.integers(0, n_pages - 1), min_size=1, max_size=60)))
+    bits = np.array(data.draw(st.lists(st.integers(0, 1), min_size=len(pages), max_size=len(pages))))
+    for alg in ("followbits_robust", "combine(followbits_robust,lru)"):
+        small = simulate(alg, pages, k, bits, budget=1)
+        large = simulate(alg, pages, k, bits, budget=10**6)
+        assert small == large == len(set(pages.tolist()))
