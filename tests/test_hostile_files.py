@@ -438,13 +438,17 @@ def test_synthetic_length_beyond_the_machine_is_refused():
 
 
 def test_sizing_agrees_with_the_k_sweep():
-    from succinct_paging.experiments.k_sweep import length
-    from succinct_paging.sizing import k_sweep_length
+    """The plan-time estimate is the length of the instances the k-sweep
+    makes, for every k-sweep family (a family added later is covered)."""
+    from succinct_paging.experiments.k_sweep import FAMILIES, make_instances
+    from succinct_paging.sizing import K_SWEEP_DETERMINISTIC, k_sweep_length
 
-    for fam in ("loop", "uniform", "loop_2k"):
-        for k in (2, 3, 100, 4096):
-            for phases, per_k in ((1, 0), (400, 32)):
-                assert k_sweep_length(fam, k, phases, per_k) == length(fam, k, phases, per_k)
+    for fam in FAMILIES:
+        for k in (2, 3, 7):
+            for phases, per_k in ((1, 0), (5, 2)):
+                made = make_instances(fam, k, phases, 2, 1, per_k)
+                assert {len(p) for _, p in made} == {k_sweep_length(fam, k, phases, per_k)}, (fam, k)
+                assert len(made) == (1 if fam in K_SWEEP_DETERMINISTIC else 2), fam
 
 
 # -------------------------------------------- 8. written traces and seeds

@@ -32,13 +32,23 @@ _BINARY_BYTES_PER_REQUEST = 24
 _COMPRESSED_MAGIC = (b"\x1f\x8b", b"\x28\xb5\x2f\xfd", b"BZh", b"\xfd7zXZ\x00")
 
 
+#: k-sweep families with one (deterministic) instance; ``uniform`` has ``instances``.
+K_SWEEP_DETERMINISTIC = ("loop", "loop_2k", "hot_set")
+#: Passes over the hot set per round of the k-sweep family ``hot_set``.
+HOT_REPEAT = 4
+
+
 def k_sweep_length(family, k, phases, phases_per_k=0):
-    """Requests of one k-sweep instance (contract §9): P·k on ``loop`` and
-    ``loop_2k``, ⌈P·(k+1)·H_k⌉ on ``uniform``, P = max(phases,
-    phases_per_k·k); the same as
-    :func:`succinct_paging.experiments.k_sweep.length`."""
-    p = max(int(phases), int(phases_per_k) * int(k))
-    return int(math.ceil(p * (k + 1) * harmonic(int(k)))) if family == "uniform" else p * int(k)
+    """Requests of one k-sweep instance (contract §9; the one formula, which
+    :func:`succinct_paging.experiments.k_sweep.length` uses): P·k on
+    ``loop`` and ``loop_2k``, ⌈P·(k+1)·H_k⌉ on ``uniform``, with
+    P = max(phases, phases_per_k·k); phases·(HOT_REPEAT·(k−1) + 1) on
+    ``hot_set``."""
+    k = int(k)
+    if family == "hot_set":
+        return int(phases) * (HOT_REPEAT * (k - 1) + 1)
+    p = max(int(phases), int(phases_per_k) * k)
+    return int(math.ceil(p * (k + 1) * harmonic(k))) if family == "uniform" else p * k
 
 
 def file_requests(path, fmt="txt", limit=None):
@@ -66,7 +76,7 @@ def job_estimates(config):
     for fam in sweep.get("families", []):
         for i, k in enumerate(sweep["ks"]):
             n = k_sweep_length(fam, k, sweep["phases"], sweep.get("phases_per_k", 0))
-            held = 1 if fam in ("loop", "loop_2k") else sweep["instances"]
+            held = 1 if fam in K_SWEEP_DETERMINISTIC else sweep["instances"]
             out.append((f"k_sweep.ks[{i}]", f"k-sweep {fam} at k = {k}", n,
                         n * (BYTES_PER_REQUEST + BYTES_PER_HELD_REQUEST * held)))
     for name, spec in config["families"].items():

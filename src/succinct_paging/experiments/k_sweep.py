@@ -62,6 +62,7 @@ import numpy as np
 from succinct_paging.bitsources import draw
 from succinct_paging.bounds import harmonic
 from succinct_paging.settings import RunSettings
+from succinct_paging.sizing import HOT_REPEAT, K_SWEEP_DETERMINISTIC, k_sweep_length
 
 # Kernels, pandas and the trace generators are imported by the functions that
 # use them: the workflow plans shards (:func:`shard_seeds`) and the table and
@@ -72,10 +73,7 @@ FAMILIES = {"loop": lambda k: k + 1, "uniform": lambda k: k + 1, "loop_2k": lamb
             "hot_set": lambda k: 2 * k}
 
 #: Families whose trace does not depend on a seed (one instance).
-DETERMINISTIC = ("loop", "loop_2k", "hot_set")
-
-#: Passes over the hot set per round of ``hot_set``.
-HOT_REPEAT = 4
+DETERMINISTIC = K_SWEEP_DETERMINISTIC
 
 
 def hot_set(rounds, k):
@@ -105,12 +103,8 @@ def length(family, k, phases, phases_per_k=0):
     docstring): P·k, or ⌈P·(k+1)·H_k⌉ on ``uniform``, with
     P = max(phases, phases_per_k·k); phases·(HOT_REPEAT·(k−1) + 1) on
     ``hot_set``."""
-    n_pages(family, k)
-    k = int(k)
-    p = max(int(phases), int(phases_per_k) * k)
-    if family == "hot_set":
-        return int(phases) * (HOT_REPEAT * (k - 1) + 1)
-    return int(np.ceil(p * (k + 1) * harmonic(k))) if family == "uniform" else p * k
+    n_pages(family, k)  # rejects an unknown family
+    return k_sweep_length(family, k, phases, phases_per_k)
 
 
 def make_instances(family, k, phases, instances, master_seed, phases_per_k=0):
