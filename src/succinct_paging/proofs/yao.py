@@ -31,6 +31,7 @@ from succinct_paging.experiments.intervals import jackknife_ratio_interval
 from succinct_paging.seeds import derive_seed
 from succinct_paging.settings import RunSettings
 from succinct_paging.simulation import run_parsed
+from succinct_paging.sizing import k_sweep_length
 from succinct_paging.traces.synthetic import uniform
 from succinct_paging.truth import setup_instance
 
@@ -48,10 +49,9 @@ SEARCH_COLUMNS = ["k", "algorithm", "n", "steps", "accepted", "search_seeds", "h
 
 def yao_trace(k, phases_per_k, seed):
     """An ``lb_yao`` trace of about P = phases_per_k·k k-phases:
-    ⌈P·(k+1)·H_k⌉ uniform requests over k + 1 pages. O(n)."""
-    k = int(k)
-    n = int(math.ceil(int(phases_per_k) * k * (k + 1) * harmonic(k)))
-    return uniform(n, k + 1, seed)
+    ⌈P·(k+1)·H_k⌉ uniform requests over k + 1 pages (the k-sweep's
+    ``uniform`` length, :func:`succinct_paging.sizing.k_sweep_length`). O(n)."""
+    return uniform(k_sweep_length("uniform", k, 0, phases_per_k), int(k) + 1, seed)
 
 
 def expected_cost(alg, inst, bits, seeds, master_seed, tag, settings=RunSettings()):
