@@ -163,15 +163,15 @@ def run_grid(family, traces, truth, k, algorithms, error_model, rate, replicates
         view = TruthView(pages, n_pages, k, {kind: truth[kind][offsets[i]:offsets[i + 1]]
                                              for kind in ("discard", "phase")})
         same_every_replicate = {}  # a deterministic algorithm without predictions runs once per instance
+        zeros = np.zeros(n, dtype=np.uint8)  # the bits of an algorithm without predictions
+        runnable = [alg for alg in parsed  # not a demand-paging algorithm below its registry min_k: no row
+                    if as_cache_size(k, n_pages) >= max(e.min_k for e in alg.entries)]
         for rep in replicates:
             predicted = {}
             if error_model != "none":
                 bit_seed = derive_seed(master_seed, "bits", family, instance, k, rep)
                 predicted = draw(error_model, view, bit_seed, {"rate": rate}, ("discard", "phase"))
-            zeros = np.zeros(n, dtype=np.uint8)
-            for alg in parsed:
-                if as_cache_size(k, n_pages) < max(e.min_k for e in alg.entries):
-                    continue  # not a demand-paging algorithm at this k (registry min_k): no row
+            for alg in runnable:
                 bits, eta0, eta1 = predicted.get(alg.prediction, (zeros, None, None))
                 seed = derive_seed(master_seed, "alg", family, instance, k, rep, alg.id)
                 row = run_row(family, instance, pages, n_pages, k, alg, bits, eta0, eta1, error_model, rate, rep,

@@ -27,22 +27,14 @@ def predict_bits(predictor, pages, n_pages, k, min_count=2, learning_rate=0.05):
     ``pages``). Uses requests ``< t`` and the page of request ``t`` only for
     bit ``t``."""
     from succinct_paging.bitsources import get, learned_ids
+    from succinct_paging.experiments.grid import TruthView
     if predictor not in learned_ids():
         raise ValueError(f"unknown predictor {predictor!r}; allowed: {', '.join(learned_ids())}")
     src = get(predictor)
     params = {key: value for key, value in (("min_count", min_count), ("learning_rate", learning_rate))
               if key in src.params}
-    view = _PagesView(pages, n_pages, k)
+    view = TruthView(pages, n_pages, k, {})  # a past-only source reads no true bits
     return src.load()(view, 0, src.resolve(params), kinds=("discard",))["discard"]
-
-
-class _PagesView:
-    def __init__(self, pages, n_pages, k):
-        self.pages, self.n_pages, self.k = pages, n_pages, k
-
-    @property
-    def n(self):
-        return int(self.pages.shape[0])
 
 
 def learned_runs(family, traces, truth, k, predictor, algorithms, replicates, master_seed, params=None,
@@ -86,10 +78,10 @@ def learned_runs(family, traces, truth, k, predictor, algorithms, replicates, ma
                                               for kind in ("discard", "phase")})
         drawn = draw(predictor, view, 0, params, kinds + (("arrivals",) if "arrivals" in src.kinds else ()))
         arrivals = drawn["arrivals"][0] if "arrivals" in drawn else None
+        no_bits = (np.zeros(n, dtype=np.uint8), None, None)  # what an arrivals algorithm gets as bits
         for rep in replicates:
             for alg in parsed:
-                bits, eta0, eta1 = drawn[alg.prediction] if alg.prediction != "arrivals" else (
-                    np.zeros(n, dtype=np.uint8), None, None)
+                bits, eta0, eta1 = drawn[alg.prediction] if alg.prediction != "arrivals" else no_bits
                 seed = derive_seed(master_seed, "alg", family, instance, k, rep, alg.id)
                 rows.append(run_row(family, instance, pages, n_pages, k, alg, bits, eta0, eta1, predictor, math.nan,
                                     rep, opt, n_phases, seed, settings, predictions=arrivals))
