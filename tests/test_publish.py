@@ -51,7 +51,6 @@ def expected_jobs(config):
         "lower_bounds": 1,
         "plot_lower_bounds": 1,
         "empirical_constants": 1,
-        "plot_smoothness": n_grid,
         "robust_search": 1,
         "all": 1,
     }

@@ -1,5 +1,8 @@
 rule plot_family:
-    """Ratio vs rate, consistency and robustness figures of one family and k."""
+    """The figures of one family and k: ratio vs rate, consistency and
+    robustness; extra cost per OPT against wrong bits per OPT with the
+    proven slopes (contract §1.4, §9) and the fault ratio against
+    Σ η / Σ OPT (one job: the figures are cheap, a job start is not)."""
     input:
         summary="results/summary.csv",
         runs="results/runs.parquet",
@@ -28,26 +31,6 @@ rule plot_family:
         "results/figures/ratio_vs_rate_{family}_k{k}.pdf",
         "results/figures/consistency_{family}_k{k}.pdf",
         "results/figures/robustness_{family}_k{k}.pdf",
-    log:
-        "logs/figures/{family}_k{k}.log",
-    benchmark:
-        "results/benchmarks/figures/{family}_k{k}.tsv",
-    params:
-        layout=config["plots"]["layout"],
-    conda:
-        "../envs/pipeline.yaml"
-    script:
-        "../scripts/plot_family.py"
-
-
-rule plot_smoothness:
-    """Extra cost per OPT against wrong bits per OPT with the proven slopes
-    (contract §1.4, §9), and the fault ratio against Σ η / Σ OPT, of one
-    family and k."""
-    input:
-        summary="results/summary.csv",
-        runs="results/runs.parquet",
-    output:
         smoothness=report(
             "results/figures/smoothness_{family}_k{k}.png",
             caption="../report/smoothness.rst",
@@ -65,15 +48,15 @@ rule plot_smoothness:
         smoothness_pdf="results/figures/smoothness_{family}_k{k}.pdf",
         ratio_vs_eta_pdf="results/figures/ratio_vs_eta_{family}_k{k}.pdf",
     log:
-        "logs/figures/smoothness_{family}_k{k}.log",
+        "logs/figures/{family}_k{k}.log",
     benchmark:
-        "results/benchmarks/figures/smoothness_{family}_k{k}.tsv",
+        "results/benchmarks/figures/{family}_k{k}.tsv",
     params:
         layout=config["plots"]["layout"],
     conda:
         "../envs/pipeline.yaml"
     script:
-        "../scripts/plot_smoothness.py"
+        "../scripts/plot_family.py"
 
 
 rule gallery:

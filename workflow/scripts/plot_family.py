@@ -3,30 +3,32 @@ import sys
 from succinct_paging.joblog import open_log
 
 sys.stderr = open_log(snakemake.log[0])  # noqa: F821 (snakemake comes from Snakemake)
-# The three figures of one trace family and k (contract §6): ratio vs error rate,
-# consistency (rate 0) and robustness (rate 1), each as PDF and PNG.
+# The five figures of one trace family and k, each as PDF and PNG: ratio vs error
+# rate, consistency (rate 0) and robustness (rate 1) (contract §6); smoothness,
+# (cost − α·OPT)/OPT against η/OPT with the proven slopes, and the pooled ratio
+# against Σ η / Σ OPT (contract §1.4, §9).
 import os
 
 import pandas as pd
 
-from succinct_paging.plotting.family import figure_stems, plot_family
-from succinct_paging.experiments.summary import read_summary
 from succinct_paging.experiments.learned import injected_rows  # learned rows have no error rate
+from succinct_paging.experiments.summary import read_summary
+from succinct_paging.plotting.family import plot_family, plot_ratio_vs_rate
+from succinct_paging.plotting.smoothness import plot_smoothness
 
 family = snakemake.wildcards.family  # noqa: F821
 k = int(snakemake.wildcards.k)  # noqa: F821
-outputs = [os.path.abspath(str(p)) for p in snakemake.output]  # noqa: F821
-out_dir = os.path.dirname(outputs[0])
-if any(os.path.dirname(p) != out_dir for p in outputs):
-    raise ValueError(f"plot_family writes into one directory; outputs are {outputs}")
+layout = snakemake.params.layout  # noqa: F821
+out = snakemake.output  # noqa: F821
 
 summary = injected_rows(read_summary(snakemake.input.summary))  # noqa: F821
 runs = injected_rows(pd.read_parquet(snakemake.input.runs))  # noqa: F821
-written = plot_family(summary, runs, family, k, out_dir, layout=snakemake.params.layout)  # noqa: F821
+written = plot_family(summary, runs, family, k, os.path.dirname(os.path.abspath(out.smoothness)), layout=layout)
+written += plot_smoothness(runs, family, k, os.path.splitext(out.smoothness)[0], layout=layout)
+written += plot_ratio_vs_rate(summary, family, k, os.path.splitext(out.ratio_vs_eta)[0], layout=layout, x="eta")
 
 # Fail loudly if the rule's declared outputs and the library's names drift apart.
-missing = sorted(set(outputs) - {os.path.abspath(p) for p in written})
-if missing:
-    stems = figure_stems(family, k, out_dir)
-    raise ValueError(f"declared outputs not written by plot_family: {missing}; it writes {stems}")
-print("\n".join(written), file=sys.stderr)  # noqa: F821
+expected = {os.path.abspath(str(p)) for p in out}
+if expected != {os.path.abspath(p) for p in written}:
+    raise ValueError(f"plot_family wrote {sorted(written)}, the rule declares {sorted(expected)}")
+print("\n".join(written), file=sys.stderr)
