@@ -278,3 +278,45 @@ def test_shards_partition_the_seeds_within_the_budget(seeds, k, budget, family):
 def test_run_job_rejects_seeds_outside_the_section():
     with pytest.raises(ValueError, match="k_sweep.seeds"):
         run_job("loop", 2, SECTION, 3, seeds=[3])
+
+
+@pytest.mark.parametrize("family", ["uniform", "loop_2k", "hot_set"])
+def test_shared_truth_gives_the_same_rows(family, tmp_path):
+    """A shard that reads the truth folder of its family and k (rule
+    k_sweep_truth) writes the bytes of a shard that makes its instances
+    itself (issue 19: the truth is made once for all shards)."""
+    from succinct_paging.experiments.k_sweep import read_truth, write_truth
+
+    write_truth(tmp_path / "truth", family, 3, SECTION, 3)
+    for seeds in ([0], [1, 2]):
+        made, read = tmp_path / "made.csv", tmp_path / "read.csv"
+        write_runs_csv(run_job(family, 3, SECTION, 3, seeds=seeds), made)
+        write_runs_csv(run_job(family, 3, SECTION, 3, seeds=seeds,
+                               instances=read_truth(tmp_path / "truth", family, 3, SECTION)), read)
+        assert read.read_bytes() == made.read_bytes()
+
+
+@pytest.mark.parametrize("change", [{"phases": 31}, {"instances": 3}])
+def test_a_stale_shared_truth_is_refused(change, tmp_path):
+    """A truth folder made for another section (length or instance count)
+    is named in the error, not silently run."""
+    from succinct_paging.experiments.k_sweep import read_truth, write_truth
+
+    write_truth(tmp_path / "truth", "uniform", 3, SECTION, 3)
+    with pytest.raises(ValueError, match="does not hold the uniform instances at k = 3"):
+        read_truth(tmp_path / "truth", "uniform", 3, {**SECTION, **change})
+
+
+def test_shared_truth_holds_the_instances(tmp_path):
+    """Every array of every instance comes back equal, with N, k and OPT."""
+    from succinct_paging.experiments.k_sweep import read_truth, sweep_instances, write_truth
+
+    write_truth(tmp_path / "truth", "uniform", 5, SECTION, 7)
+    read = read_truth(tmp_path / "truth", "uniform", 5, SECTION)
+    made = list(sweep_instances("uniform", 5, SECTION, 7))
+    assert [name for name, _ in read] == [name for name, _ in made] and len(made) == SECTION["instances"]
+    for (_, a), (_, b) in zip(read, made):
+        assert (a.n_pages, a.k, a.opt) == (b.n_pages, b.k, b.opt)
+        for field in ("pages", "discard", "phases", "phase", "next"):
+            assert np.array_equal(getattr(a, field), getattr(b, field)) and getattr(a, field).dtype == \
+                getattr(b, field).dtype, field

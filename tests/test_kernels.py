@@ -636,3 +636,30 @@ def test_using_the_library_writes_no_source_file():
     sp.simulate("followbits", np.array([0, 1, 2, 0, 1, 3]), 2, np.zeros(6, dtype=np.uint8))
     import succinct_paging.kernels  # noqa: F401
     assert {p: p.stat().st_mtime_ns for p in root.rglob("*.py")} == before
+
+
+@settings(max_examples=150, deadline=None, derandomize=True)
+@given(case=pages_and_k(max_k=5, max_len=60), n_bits=st.integers(1, 4), data=st.data(),
+       alg=st.sampled_from(["combine(mark0,marker)", "combine(followbits,lru)", "combine(marker,followbits_robust)",
+                            "combine(random,fifo)", "combine(mark0,followbits)"]))
+def test_combine_reuses_only_the_records_that_cannot_change(case, n_bits, data, alg):
+    """run_combine with a shared ``records`` store (the k-sweep and the
+    arrivals keep one per trace and seed) gives the faults of fresh runs for
+    every bit vector and seed; it stores only the parts that read no bits,
+    budget or predictions, one record per (part, seed, k)."""
+    from succinct_paging.algorithms import parse_algorithm
+    from succinct_paging.settings import RunSettings
+    from succinct_paging.simulation import run_parsed
+    from succinct_paging.validate import as_pages
+
+    pages, k = case
+    pages, n_pages = as_pages(pages)
+    k = min(k, n_pages)
+    parsed, records = parse_algorithm(alg), {}
+    for _ in range(n_bits):
+        bits = np.array(data.draw(st.lists(st.integers(0, 1), min_size=len(pages), max_size=len(pages))), np.uint8)
+        for seed in (0, 1):
+            shared = run_parsed(parsed, pages, bits, k, n_pages, seed, RunSettings(), records=records)
+            assert shared == run_parsed(parsed, pages, bits, k, n_pages, seed, RunSettings())
+    free = [j for j, part in enumerate(parsed.parts) if REGISTRY[part].prediction == "none" and not REGISTRY[part].params]
+    assert sorted(records) == sorted((parsed.parts[j], 2 * seed + j, k) for j in free for seed in (0, 1))

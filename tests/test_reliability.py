@@ -36,6 +36,7 @@ import sys
 import time
 from pathlib import Path
 
+import numpy as np
 import pytest
 import yaml
 
@@ -403,3 +404,27 @@ def test_malformed_mirror_file_without_checksums_names_file_and_line(mirror_copy
     assert proc.returncode != 0
     assert f"{bad}, line 7: blank line" in proc.stdout + proc.stderr
     assert not (workdir / "results" / "traces" / "brightkite.npz").exists()
+
+
+def test_npy_folder_is_written_whole_or_not_at_all(tmp_path):
+    """save_npy_dir: a failing writer leaves neither the folder nor its
+    temporary; a finished one replaces an older folder and reads back
+    (mapped copy-on-write: writes stay private)."""
+    from succinct_paging.store import load_npy_dir, save_npy_dir
+
+    target = tmp_path / "truth"
+
+    class Broken:
+        def __array__(self, *args, **kwargs):
+            raise RuntimeError("boom")
+
+    with pytest.raises(RuntimeError, match="boom"):
+        save_npy_dir(target, a=np.arange(3), b=Broken())
+    assert list(tmp_path.iterdir()) == []
+    save_npy_dir(target, a=np.arange(3), stale=np.zeros(2))
+    save_npy_dir(target, a=np.arange(5))
+    back = load_npy_dir(target)
+    assert list(back) == ["a"] and np.array_equal(back["a"], np.arange(5))
+    back["a"][0] = 9
+    assert np.load(target / "a.npy")[0] == 0
+    assert [p.name for p in tmp_path.iterdir()] == ["truth"]

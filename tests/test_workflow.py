@@ -42,6 +42,27 @@ def test_outputs_exist(finished_run):
             assert len(mine) and (mine["error_model"] == "none").all() == bool(spec.get("baseline_only"))
 
 
+def test_sharded_k_sweep_reads_one_truth_and_removes_it(finished_run):
+    """The tiny config cuts uniform and hot_set at k = 4 into one job per
+    seed (k_sweep.requests_per_job): their truth is made by one job, read by
+    both shards and deleted once they are done (a temp output); a family and
+    k in one job makes no truth job."""
+    from succinct_paging.config import check_config
+    from succinct_paging.experiments.k_sweep import shard_seeds
+
+    section = check_config(yaml.safe_load(TEST_CONFIG.read_text()), ROOT / "workflow/schemas/config.schema.yaml",
+                           ROOT)["k_sweep"]
+    sweep = finished_run / "results" / "k_sweep"
+    truths = sorted(p.parent.parent.name + "/" + p.parent.name
+                    for p in (finished_run / "results" / "benchmarks" / "k_sweep").glob("*/k*/truth.tsv"))
+    sharded = sorted(f"{fam}/k{k}" for fam in section["families"] for k in section["ks"]
+                     if len(shard_seeds(fam, k, section)) > 1)
+    assert truths == sharded == ["hot_set/k4", "uniform/k4"]
+    for key in sharded:
+        assert sorted(p.name for p in (sweep / key).iterdir()) == ["seeds0-0.parquet", "seeds1-1.parquet"]
+        assert "truth written" in (finished_run / "logs" / "k_sweep" / key / "truth.log").read_text()
+
+
 def test_runs_table_obeys_spec(finished_run):
     runs = pd.read_parquet(finished_run / "results" / "runs.parquet")
     config = yaml.safe_load(TEST_CONFIG.read_text())
@@ -85,7 +106,7 @@ def test_new_rate_only_adds_its_jobs(finished_run, tmp_path):
     n_family_k = sum(len(s["k"]) for s in config["families"].values() if not s.get("baseline_only"))
     # Only the new rate's simulate jobs, plus what reads the runs table.
     downstream = {"aggregate": 1, "summarize": 1, "empirical_constants": 1, "config_used": 1,
-                  "plot_family": n_family_k, "plot_smoothness": n_family_k, "latex_table": n_family_k, "all": 1,
+                  "plot_family": n_family_k, "latex_table": n_family_k, "all": 1,
                   # the learned predictors' answer table and figure
                   "learned_answer": 1,
                   # the HTML views of summary.csv, paired_differences.csv, empirical_constants.csv

@@ -69,18 +69,18 @@ def simulate(algorithm, pages, k, bits=None, seed=0, predictions=None, *, budget
     return run_parsed(parsed, pages, bits, k, n_pages, seed, settings, predictions=predictions)
 
 
-def run_parsed(parsed, pages, bits, k, n_pages, seed, settings, *, predictions=None):
+def run_parsed(parsed, pages, bits, k, n_pages, seed, settings, *, predictions=None, records=None):
     """Faults of a parsed algorithm (base or combine) on validated input at
     cache size ``k`` with :class:`~succinct_paging.settings.RunSettings`
     ``settings`` (the budget is ``settings.budget(k)``: a budget computed at
     a cache size capped at ``n_pages`` changes no fault, the cache never
-    fills)."""
+    fills). ``records``: see :func:`run_combine`."""
     budget = settings.budget(k)
     if len(parsed.parts) == 1:
         return run_kernel(parsed.parts[0], pages, bits, k, n_pages, seed, budget,
                           predictions=predictions)
     return run_combine(parsed.parts, pages, bits, k, n_pages, seed, budget, settings.switch_factor,
-                       predictions=predictions)
+                       predictions=predictions, records=records)
 
 
 def run_kernel(alg_id, pages, bits, k, n_pages, seed, budget,
@@ -94,17 +94,31 @@ def run_kernel(alg_id, pages, bits, k, n_pages, seed, budget,
     return int(entry.load_kernel()(pages, bits, k, n_pages, new_rng(seed), flags, evicted, *args))
 
 
-def run_combine(parts, pages, bits, k, n_pages, seed, budget, switch_factor, *, predictions=None):
+def run_combine(parts, pages, bits, k, n_pages, seed, budget, switch_factor, *, predictions=None, records=None):
     """Faults of ``combine(A,B)`` on validated input: runs A and B recording
     their evictions, then replays the followed one, or takes A's faults when
     :func:`.kernels.combine.mirror_faults` proves them equal (see
-    :mod:`.kernels.combine`)."""
+    :mod:`.kernels.combine`).
+
+    ``records``: an optional dict that the caller keeps for one trace (the
+    same ``pages`` and ``n_pages``) across runs. A part that reads neither
+    bits, a budget nor predictions (LRU, MARKER, …) records the same
+    evictions whatever the bits, so it runs once per (part, seed, k) and its
+    record is reused: the k-sweep runs ``combine(mark0,marker)`` under
+    every error setting with one seed, and MARKER was most of that (issue
+    19). The records are only read, never written, by the combine kernel."""
     n = pages.shape[0]
-    records = []
+    recorded = []
     for j, alg_id in enumerate(parts):
-        flags = np.empty(n, dtype=np.uint8)  # a recording kernel writes every step
-        evicted = np.empty(n, dtype=np.int64)
-        run_kernel(alg_id, pages, bits, k, n_pages, 2 * seed + j, budget, flags, evicted,
-                   predictions=predictions)
-        records += [flags, evicted]
-    return int(combine_kernel(pages, k, n_pages, *records, switch_factor))
+        entry = REGISTRY[alg_id]
+        key = (alg_id, 2 * seed + j, k) if records is not None and entry.prediction == "none" and not entry.params \
+            else None
+        if key is None or key not in records:
+            flags = np.empty(n, dtype=np.uint8)  # a recording kernel writes every step
+            evicted = np.empty(n, dtype=np.int64)
+            run_kernel(alg_id, pages, bits, k, n_pages, 2 * seed + j, budget, flags, evicted,
+                       predictions=predictions)
+            if key is not None:
+                records[key] = (flags, evicted)
+        recorded += records[key] if key is not None else (flags, evicted)
+    return int(combine_kernel(pages, k, n_pages, *recorded, switch_factor))

@@ -181,6 +181,18 @@ def k_sweep_shards():
             for fam in section["families"] for k in section["ks"] for first, last in shard_seeds(fam, k, section)]
 
 
+def k_sweep_truth_input(wildcards):
+    """The truth file a k-sweep job reads: ``{"truth": path}`` when its
+    family and k are cut into several seed chunks, else nothing (the one job
+    makes its instances itself: a job of its own would only add a start-up)."""
+    from succinct_paging.experiments.k_sweep import shard_seeds
+
+    fam, k = wildcards.sweep_family, int(wildcards.k)
+    if len(shard_seeds(fam, k, config["k_sweep"])) < 2:
+        return {}
+    return {"truth": f"results/k_sweep/{fam}/k{k}/truth"}
+
+
 def arrival_family_ks():
     """(family, k) pairs of the arrivals section (contract §7), sorted (they are
     params of one job: the order must not depend on the config's key order)."""

@@ -2,11 +2,35 @@
 # k_sweep section, one job per family, k and shard of replicate seeds.
 
 
+rule k_sweep_truth:
+    """The instances of one family at one k with their truth (OPT, bits,
+    phases, next requests), made once for the jobs of its seed chunks when
+    there are several (a family and k in one job makes its own)."""
+    output:
+        temp(directory("results/k_sweep/{sweep_family}/k{k}/truth")),
+    wildcard_constraints:
+        sweep_family="[A-Za-z][A-Za-z0-9_]*",
+    log:
+        "logs/k_sweep/{sweep_family}/k{k}/truth.log",
+    benchmark:
+        "results/benchmarks/k_sweep/{sweep_family}/k{k}/truth.tsv",
+    params:
+        section={key: config["k_sweep"][key] for key in ("phases", "phases_per_k", "instances")},
+        master_seed=config["master_seed"],
+    conda:
+        "../envs/pipeline.yaml"
+    script:
+        "../scripts/k_sweep_truth.py"
+
+
 rule k_sweep_job:
     """Run every k_sweep algorithm under every error setting on one family at
     one k (N derived from k), for every instance and the replicate seeds
     first … last (one shard: experiments.k_sweep.shard_seeds sizes them by
-    k_sweep.requests_per_job, so no job dominates the sweep)."""
+    k_sweep.requests_per_job, so no job dominates the sweep). The shards of
+    a family and k read one truth file (k_sweep_truth)."""
+    input:
+        unpack(k_sweep_truth_input),
     output:
         "results/k_sweep/{sweep_family}/k{k}/seeds{first}-{last}.parquet",
     wildcard_constraints:

@@ -74,13 +74,14 @@ def run_arrivals_grid(family, traces, k, algorithms, sigmas, replicates, master_
                 rows.append((family, instance, n, n_pages, k, alg.id, "none", "none", math.nan,
                              rep, f, opt, None, None, ratio(f)))
             noise_seed = derive_seed(master_seed, "arrivals-noise", family, instance, rep)
+            records = {}  # combine's prediction-free parts (LRU): run once per replicate for every σ
             for sigma in sigmas:
                 drawn = draw("lognormal", inst, noise_seed, {"sigma": float(sigma)}, ("arrivals", *kinds))
                 a = drawn["arrivals"][0]
                 for alg in predicted:
                     b, eta0, eta1 = drawn[alg.prediction] if alg.prediction != "arrivals" else (zeros, None, None)
                     seed = derive_seed(master_seed, "arrivals-alg", family, instance, k, rep, alg.id)
-                    f = run_parsed(alg, pages, b, kk, n_pages, seed, settings, predictions=a)
+                    f = run_parsed(alg, pages, b, kk, n_pages, seed, settings, predictions=a, records=records)
                     rows.append((family, instance, n, n_pages, k, alg.id, alg.prediction, "lognormal",
                                  float(sigma), rep, f, opt, eta0, eta1, ratio(f)))
         if progress:

@@ -185,7 +185,7 @@ def run_grid(family, traces, truth, k, algorithms, error_model, rate, replicates
 
 
 def run_row(family, instance, pages, n_pages, k, alg, bits, eta0, eta1, error_model, rate, rep, opt, n_phases,
-            seed, settings, faults=None, predictions=None):
+            seed, settings, faults=None, predictions=None, records=None):
     """Run one parsed algorithm ``alg`` on ``pages`` (dense ids in
     ``[0, n_pages)``) with ``bits`` at cache size ``k`` (capped at
     ``n_pages``) and return its contract §6 row: the one row builder of
@@ -196,7 +196,9 @@ def run_row(family, instance, pages, n_pages, k, alg, bits, eta0, eta1, error_mo
     budget at ``k``, capped at n); ``faults``: the run's fault count when
     already known (the caller's cache of a deterministic prediction-free
     algorithm's result: the kernel is then not run); ``predictions``:
-    next-arrival predictions for ``arrivals`` algorithms. O(n) plus the
+    next-arrival predictions for ``arrivals`` algorithms; ``records``: the
+    caller's per-trace store of combine's prediction-free parts
+    (:func:`succinct_paging.simulation.run_combine`). O(n) plus the
     kernel."""
     from succinct_paging.algorithms import upper_bound
     from succinct_paging.simulation import run_parsed
@@ -205,7 +207,8 @@ def run_row(family, instance, pages, n_pages, k, alg, bits, eta0, eta1, error_mo
     n = len(pages)
     run_k, run_budget = as_cache_size(k, n_pages), as_budget(settings.budget(k), n)
     if faults is None:
-        faults = run_parsed(alg, pages, bits, run_k, n_pages, seed, settings, predictions=predictions)
+        faults = run_parsed(alg, pages, bits, run_k, n_pages, seed, settings, predictions=predictions,
+                            records=records)
     # the bound at the k and budget the run used (capped: contract Appendix A)
     bound = upper_bound(alg.id, run_k, opt, eta0 or 0, eta1 or 0, n_phases, run_budget)
     return (family, instance, n, n_pages, k, alg.id, alg.prediction, error_model, rate, rep, faults, opt, eta0, eta1,

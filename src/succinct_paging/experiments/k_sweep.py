@@ -40,8 +40,13 @@ grow with k because the k cold faults count (contract §1): on ``loop`` with
 all bits 0, cost/OPT = n/(k + ⌈(n−k)/k⌉) ≈ k·P/(k + P), which is within 3 %
 of k only when P ≥ 32k.
 
-A job is one family at one k (:func:`run_job`). Per instance it computes the
-truth once (:func:`succinct_paging.truth.setup_instance`); per replicate seed
+A job is one family at one k and one chunk of replicate seeds
+(:func:`run_job`). It computes each instance's truth
+(:func:`succinct_paging.truth.setup_instance`), or, when the family and k
+are cut into several chunks (:func:`shard_seeds`), reads it from the truth
+file one job wrote for all of them (:func:`write_truth`, :func:`read_truth`;
+issue 19: uniform at k = 1024 spends about 6 s of a 35 s job making its
+instance and its truth); per replicate seed
 and error setting ``(model, rate)`` it draws predicted bits (seeds
 ``derive_seed(master_seed, "k_sweep", "bits", family, instance, k, seed)``
 and then the kind of bits: the same draws for every setting, so errors are
@@ -167,7 +172,58 @@ def shard_seeds(family, k, section):
 REQUESTS_PER_JOB = 2_000_000_000
 
 
-def run_job(family, k, section, master_seed, settings=RunSettings(), progress=None, seeds=None):
+def sweep_instances(family, k, section, master_seed):
+    """Yield ``(name, Instance)``: the instances of ``family`` at ``k``
+    (:func:`make_instances`) with their truth
+    (:func:`succinct_paging.truth.setup_instance`), one at a time.
+    O(n log_64(n + N)) each."""
+    from succinct_paging.truth import setup_instance
+
+    made = make_instances(family, k, section["phases"], section["instances"], master_seed, section.get("phases_per_k", 0))
+    for name, pages in made:
+        yield name, setup_instance(pages, k)
+
+
+#: The arrays of a :class:`succinct_paging.truth.Instance` a truth file holds per instance.
+_INSTANCE_ARRAYS = ("pages", "discard", "phases", "phase", "next")
+
+
+def write_truth(path, family, k, section, master_seed):
+    """Write :func:`sweep_instances` to the folder ``path``
+    (:func:`succinct_paging.store.save_npy_dir`, atomically): the names, N,
+    k and OPT per instance and its arrays (``pages``, ``discard``,
+    ``phases``, ``phase``, ``next``) as ``<array><i>``. Read back by
+    :func:`read_truth`."""
+    from succinct_paging.store import save_npy_dir
+
+    made = list(sweep_instances(family, k, section, master_seed))
+    arrays = {f"{field}{i}": getattr(inst, field) for i, (_, inst) in enumerate(made) for field in _INSTANCE_ARRAYS}
+    save_npy_dir(path, names=np.array([name for name, _ in made], dtype=str),
+             scalars=np.array([(inst.n_pages, inst.k, inst.opt) for _, inst in made], dtype=np.int64).reshape(-1, 3),
+             **arrays)
+
+
+def read_truth(path, family, k, section):
+    """The ``[(name, Instance)]`` of a folder of :func:`write_truth`, its
+    arrays mapped from the files (:func:`succinct_paging.store.load_npy_dir`).
+    Raises ValueError if it does not hold the instances ``family``, ``k`` and
+    ``section`` make (names and lengths: a stale folder)."""
+    from succinct_paging.store import load_npy_dir
+    from succinct_paging.truth import Instance
+
+    data = load_npy_dir(path)
+    names = [str(x) for x in data["names"]]
+    want = length(family, k, section["phases"], section.get("phases_per_k", 0))
+    if len(names) != n_instances(family, section) or any(not x.startswith(f"{family}-k{int(k)}") for x in names) \
+            or any(data[f"pages{i}"].shape[0] != want for i in range(len(names))):
+        raise ValueError(f"{path} does not hold the {family} instances at k = {k} of this k_sweep section "
+                         f"(names {names[:3]}); delete it to have it made again")
+    return [(name, Instance(n_pages=int(n_pages), k=int(kk), opt=int(opt),
+                            **{field: data[f"{field}{i}"] for field in _INSTANCE_ARRAYS}))
+            for i, (name, (n_pages, kk, opt)) in enumerate(zip(names, data["scalars"]))]
+
+
+def run_job(family, k, section, master_seed, settings=RunSettings(), progress=None, seeds=None, instances=None):
     """Runs-table rows of one family at one k (module docstring), for the
     replicate seeds ``seeds`` (default: all; a job of the workflow gets one
     chunk of :func:`shard_seeds`). The rows of the chunks of a partition of
@@ -181,11 +237,12 @@ def run_job(family, k, section, master_seed, settings=RunSettings(), progress=No
     DataFrame with :data:`succinct_paging.experiments.grid.COLUMNS` in
     canonical order. ``settings``: the
     :class:`~succinct_paging.settings.RunSettings` of every run.
+    ``instances``: the ``[(name, Instance)]`` of :func:`read_truth` (default:
+    made here by :func:`sweep_instances`; the rows are the same).
     """
     from succinct_paging.algorithms import parse_algorithm
     from succinct_paging.experiments.grid import run_row, sort_runs, to_frame
     from succinct_paging.seeds import derive_seed
-    from succinct_paging.truth import setup_instance
 
     k = int(k)
     all_seeds = list(range(int(section["seeds"])))
@@ -196,29 +253,30 @@ def run_job(family, k, section, master_seed, settings=RunSettings(), progress=No
     blind = [a for a in parsed if a.prediction == "none"]
     reading = [a for a in parsed if a.prediction != "none"]
     rows = []
-    for name, pages in make_instances(family, k, section["phases"], section["instances"], master_seed,
-                                      section.get("phases_per_k", 0)):
-        inst = setup_instance(pages, k)
+    if instances is None:
+        instances = sweep_instances(family, k, section, master_seed)
+    for name, inst in instances:
         zeros = np.zeros(inst.n, dtype=np.uint8)
 
-        def run(alg, bits, eta0, eta1, model, rate, seed):
+        def run(alg, bits, eta0, eta1, model, rate, seed, records=None):
             rows.append(run_row(family, name, inst.pages, inst.n_pages, k, alg, bits, eta0, eta1, model, rate, seed,
                                 inst.opt, inst.n_phases,
                                 derive_seed(master_seed, "k_sweep", "alg", family, name, k, seed, alg.id),
-                                settings))
+                                settings, records=records))
 
         for alg in blind:
             for seed in _seeds_for(alg, "none", None, all_seeds):
                 if seed in chosen:
                     run(alg, zeros, None, None, "none", None, seed)
-        for setting in section["errors"]:
-            model, rate = setting["model"], float(setting["rate"])
-            for seed in chosen:
-                bit_seed = derive_seed(master_seed, "k_sweep", "bits", family, name, k, seed)
+        for seed in chosen:
+            bit_seed = derive_seed(master_seed, "k_sweep", "bits", family, name, k, seed)
+            records = {}  # combine's prediction-free parts: run once per seed for every error setting
+            for setting in section["errors"]:
+                model, rate = setting["model"], float(setting["rate"])
                 predicted = _predicted(inst, model, rate, bit_seed)
                 for alg in reading:
                     if seed in _seeds_for(alg, model, rate, all_seeds):
-                        run(alg, *predicted[alg.prediction], model, rate, seed)
+                        run(alg, *predicted[alg.prediction], model, rate, seed, records)
         if progress:
             progress(f"k_sweep {family} k={k} seeds {chosen[0] if chosen else '-'}…{chosen[-1] if chosen else '-'}: "
                      f"{name} done ({inst.n} requests)")
