@@ -16,7 +16,7 @@ A measurement, not a test: it asserts nothing about speed. What it measures:
    Traces: *citibike* = the 12 CitiBike months of the mirror, each remapped
    separately (as ``traces.load_real_family`` does) and concatenated with id
    offsets so that ids stay distinct (300,000 requests, k = 100); *zipf* =
-   ``traces.zipf(10**6, 10**5, 0.9, seed=0)`` at k = 10^2, 10^3, 10^4.
+   ``traces.zipf(10**6, 10**5, 0.9, seed=0)`` at k = 10, 10^2, 10^3, 10^4.
    Predictions: the true discard or phase bits of the trace and k, flipped at
    rate 0.1 (``errors.inject_bits``, seed 1).
 2. **libCacheSim** (optional extra ``bench``): its LRU, FIFO and Belady on the
@@ -137,7 +137,7 @@ def make_workloads(which, quick, mirror):
         pages = citibike_concatenated(mirror, months=2 if quick else 12)
         out.append(Workload("citibike", pages, 100))
     if "zipf" in which:
-        n, n_pages, ks = (10**5, 10**4, (10, 100, 1000)) if quick else (10**6, 10**5, (100, 1000, 10000))
+        n, n_pages, ks = (10**5, 10**4, (10, 100, 1000)) if quick else (10**6, 10**5, (10, 100, 1000, 10000))
         pages = traces_mod.zipf(n, n_pages, 0.9, ZIPF_SEED)
         out += [Workload("zipf", pages, k) for k in ks]
     return out
