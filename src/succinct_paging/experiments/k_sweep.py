@@ -112,6 +112,15 @@ def length(family, k, phases, phases_per_k=0):
     return k_sweep_length(family, k, phases, phases_per_k)
 
 
+def instance_names(family, k, instances):
+    """Names of the instances of ``family`` at ``k``: ``<family>-k<k>`` for
+    the deterministic families, ``<family>-k<k>-<i>`` for i < ``instances``
+    otherwise."""
+    if family in DETERMINISTIC:
+        return [f"{family}-k{k}"]
+    return [f"{family}-k{k}-{i}" for i in range(int(instances))]
+
+
 def make_instances(family, k, phases, instances, master_seed, phases_per_k=0):
     """The instances of ``family`` at cache size ``k``: a list of
     ``(name, pages)``, each of :func:`length` requests over
@@ -122,12 +131,13 @@ def make_instances(family, k, phases, instances, master_seed, phases_per_k=0):
 
     n = length(family, k, phases, phases_per_k)
     N = n_pages(family, k)
+    names = instance_names(family, k, instances)
     if family == "hot_set":
-        return [(f"{family}-k{k}", hot_set(n // (HOT_REPEAT * (int(k) - 1) + 1), k))]
+        return [(names[0], hot_set(n // (HOT_REPEAT * (int(k) - 1) + 1), k))]
     if family in DETERMINISTIC:
-        return [(f"{family}-k{k}", loop(n, N))]
-    return [(f"{family}-k{k}-{i}", uniform(n, N, derive_seed(master_seed, "k_sweep", "trace", family, k, i)))
-            for i in range(int(instances))]
+        return [(names[0], loop(n, N))]
+    return [(name, uniform(n, N, derive_seed(master_seed, "k_sweep", "trace", family, k, i)))
+            for i, name in enumerate(names)]
 
 
 #: The adversarial error model of the sweep (not one of contract §2's).
@@ -214,7 +224,7 @@ def read_truth(path, family, k, section):
     data = load_npy_dir(path)
     names = [str(x) for x in data["names"]]
     want = length(family, k, section["phases"], section.get("phases_per_k", 0))
-    if len(names) != n_instances(family, section) or any(not x.startswith(f"{family}-k{int(k)}") for x in names) \
+    if names != instance_names(family, k, section["instances"]) \
             or any(data[f"pages{i}"].shape[0] != want for i in range(len(names))):
         raise ValueError(f"{path} does not hold the {family} instances at k = {k} of this k_sweep section "
                          f"(names {names[:3]}); delete it to have it made again")
