@@ -22,7 +22,10 @@ layout = snakemake.params.layout  # noqa: F821
 out = snakemake.output  # noqa: F821
 
 summary = injected_rows(read_summary(snakemake.input.summary))  # noqa: F821
-runs = injected_rows(pd.read_parquet(snakemake.input.runs))  # noqa: F821
+# only this family and k's rows (the figures select them anyway): a read of the
+# whole runs table (2.2 M rows in config/paper.yaml) per figure job is what it would cost
+runs = injected_rows(pd.read_parquet(snakemake.input.runs,  # noqa: F821
+                                     filters=[("trace_family", "==", family), ("k", "==", k)]))
 written = plot_family(summary, runs, family, k, os.path.dirname(os.path.abspath(out.smoothness)), layout=layout)
 written += plot_smoothness(runs, family, k, os.path.splitext(out.smoothness)[0], layout=layout)
 written += plot_ratio_vs_rate(summary, family, k, os.path.splitext(out.ratio_vs_eta)[0], layout=layout, x="eta")
