@@ -403,3 +403,28 @@ def test_registry_kinds():
     p = sp.parse_algorithm("combine( blind_oracle , lru )")
     assert (p.id, p.prediction, p.randomized) == ("combine(blind_oracle,lru)", "arrivals", False)
     assert sp.parse_algorithm("lmarker").randomized
+
+
+@pytest.mark.parametrize("k", [2, 4])
+@pytest.mark.parametrize("exclude", [True, False])
+def test_arrivals_reading_the_truth_file_give_the_same_rows(k, exclude):
+    """run_arrivals_grid with the grid's truth file (OPT and true bits read,
+    issue 19) gives the rows of one that computes them, also when the truth
+    leaves a trivial instance out (that one is computed) and on sparse ids
+    (remapped the same way)."""
+    from succinct_paging.experiments.arrivals import run_arrivals_grid
+    from succinct_paging.experiments.grid import compute_truth
+
+    rng = np.random.default_rng(5)
+    traces = [("a", rng.integers(0, 7, 300)), ("trivial", np.array([0, 1, 0, 1, 1, 0] * 10)),
+              ("sparse", rng.choice([3, 10**7, 5 * 10**7, 9, 11, 12], 400))]
+    algorithms = ["lru", "marker", "blind_oracle", "followbits", "mark_predict", "combine(blind_oracle,lru)",
+                  "combine(followbits,lru)"]
+    args = dict(family="f", traces=traces, k=k, algorithms=algorithms, sigmas=[0.0, 1.0, 5.0], replicates=[0, 1],
+                master_seed=3)
+    truth = compute_truth(traces, k, exclude_trivial=exclude)
+    assert list(truth["excluded"]) == (["trivial"] if exclude else [])
+    computed = run_arrivals_grid(**args)
+    read = run_arrivals_grid(**args, truth=truth)
+    assert set(read["instance"]) == {"a", "trivial", "sparse"}
+    assert read.equals(computed)

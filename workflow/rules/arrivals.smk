@@ -5,9 +5,10 @@
 rule arrivals_simulate:
     """Noisy next-arrival predictions at every σ, the bits made from them, and
     every configured algorithm, for every instance and replicate of one
-    family and k."""
+    family and k (OPT and the true bits read from the truth file)."""
     input:
         traces="results/traces/{family}.npz",
+        truth="results/truth/{family}/k{k}.npz",
     output:
         "results/arrivals/runs/{family}/k{k}.parquet",
     log:

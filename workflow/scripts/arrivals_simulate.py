@@ -9,7 +9,7 @@ os.environ["NUMBA_NUM_THREADS"] = str(snakemake.threads)  # noqa: F821
 from succinct_paging.experiments.arrivals import run_arrivals_grid
 from succinct_paging.experiments.grid import write_runs
 from succinct_paging.settings import RunSettings
-from succinct_paging.store import load_traces
+from succinct_paging.store import load_npz, load_traces
 
 p = snakemake.params  # noqa: F821
 runs = run_arrivals_grid(
@@ -22,5 +22,6 @@ runs = run_arrivals_grid(
     master_seed=p.master_seed,
     settings=RunSettings(**p.settings),
     progress=lambda line: print(line, file=sys.stderr, flush=True),
+    truth=load_npz(snakemake.input.truth),  # noqa: F821
 )
 write_runs(runs, snakemake.output[0])  # noqa: F821

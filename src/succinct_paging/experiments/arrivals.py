@@ -43,28 +43,54 @@ COLUMNS = [
 #: Canonical row order of the table.
 SORT_KEYS = ["trace_family", "k", "sigma", "instance", "seed", "algorithm"]
 
+def _with_truth(traces, k, truth):
+    """Yield ``(instance, inst, opt)`` for every trace: ``inst`` has the
+    pages, N, the capped k and the true bits. An instance that ``truth`` (the
+    grid's truth file of the same family and k) covers is read from it; one
+    it leaves out (a trivial instance: at most k distinct pages) is made by
+    :func:`succinct_paging.truth.setup_instance`, as every instance is
+    without ``truth``. The same values either way."""
+    from succinct_paging.experiments.grid import TruthView, truth_instances
+    from succinct_paging.truth import setup_instance
+    from succinct_paging.validate import as_cache_size, as_pages
+
+    covered = truth_instances(traces, truth) if truth is not None else []
+    offsets = np.concatenate([[0], np.cumsum([len(p) for _, p in covered])]).astype(np.int64)
+    index = {name: i for i, (name, _) in enumerate(covered)}
+    for instance, pages in traces:
+        if instance in index:
+            i = index[instance]
+            pages, n_pages = as_pages(pages)
+            bits = {kind: truth[kind][offsets[i]:offsets[i + 1]] for kind in ("discard", "phase")}
+            yield instance, TruthView(pages, n_pages, as_cache_size(k, n_pages), bits), int(truth["opt"][i])
+        else:
+            inst = setup_instance(pages, k)
+            yield instance, inst, inst.opt
+
+
 def run_arrivals_grid(family, traces, k, algorithms, sigmas, replicates, master_seed,
-                      settings=RunSettings(), progress=None):
+                      settings=RunSettings(), progress=None, truth=None):
     """Rows (see the module) for one family and cache size ``k``.
 
     ``traces``: list of ``(instance, pages)`` with dense ids; ``algorithms``:
     ids of any kind (contract §3, §7, ``combine``); ``sigmas``: noise parameters
     >= 0; ``replicates``: replicate seeds. Algorithm seeds derive from the
     master seed and the names, not from σ; ``settings``: the
-    :class:`~succinct_paging.settings.RunSettings` of every run. O(n log k)
+    :class:`~succinct_paging.settings.RunSettings` of every run; ``truth``:
+    the loaded truth file of the family and k (OPT and the true bits are
+    read from it; the instances it leaves out, and all of them without it,
+    get theirs computed). Every instance of ``traces`` runs. O(n log k)
     per run.
     """
     from succinct_paging.simulation import run_parsed
-    from succinct_paging.truth import setup_instance
 
     parsed = [parse_algorithm(a) for a in algorithms]
     baseline = [a for a in parsed if a.prediction == "none"]
     predicted = [a for a in parsed if a.prediction != "none"]
     kinds = {a.prediction for a in predicted}
     rows = []
-    for i, (instance, pages) in enumerate(traces):
-        inst = setup_instance(pages, k)
-        pages, n, n_pages, kk, opt = inst.pages, inst.n, inst.n_pages, inst.k, inst.opt
+    for i, (instance, inst, opt) in enumerate(_with_truth(traces, k, truth)):
+        pages, n, n_pages, kk = inst.pages, inst.n, inst.n_pages, inst.k
         ratio = (lambda f: f / opt) if opt else (lambda f: math.nan)  # noqa: E731
         zeros = np.zeros(n, dtype=np.uint8)
         for rep in replicates:
