@@ -101,6 +101,31 @@ def test_concatenated_zstd_frames_are_one_trace(tmp_path):
     assert read_trace(path).tolist() == [0, 1, 2, 0]
 
 
+@settings(max_examples=40, deadline=None)
+@given(frames=st.lists(st.binary(max_size=20_000), min_size=1, max_size=3), size=st.integers(1, 9000))
+def test_every_compressed_stream_reads_like_a_file(tmp_path_factory, frames, size):
+    """open_binary's streams (gzip, zstd with several frames, bzip2, xz)
+    give the whole data from read() and from read(size) repeated, as io
+    streams do (read() of a zstd stream returned all but its last byte)."""
+    from succinct_paging.traces.formats import open_binary
+
+    data = b"".join(frames)
+    z = zstandard.ZstdCompressor()
+    packed = {"gz": gzip.compress(data), "zst": b"".join(z.compress(f) for f in frames),
+              "bz2": bz2.compress(data), "xz": lzma.compress(data)}
+    folder = tmp_path_factory.mktemp("streams")
+    for ext, raw in packed.items():
+        path = folder / f"t.{ext}"
+        path.write_bytes(raw)
+        with open_binary(path) as f:
+            assert f.read() == data, ext
+        with open_binary(path) as f:
+            assert f.read(-1) == data and f.read() == b"", ext
+        with open_binary(path) as f:
+            got = b"".join(iter(lambda: f.read(size), b""))
+        assert got == data, ext
+
+
 # ------------------------------------------------ 2. limit and memory
 
 

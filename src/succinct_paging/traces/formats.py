@@ -48,6 +48,7 @@ import csv
 import gzip
 import io
 import lzma
+import math
 import re
 import warnings
 import zlib
@@ -125,6 +126,10 @@ class _ZstdStream:
         self._done = False
 
     def read(self, size=-1):
+        """Up to ``size`` decompressed bytes (all that are left when
+        ``size`` is negative or None, as ``io`` streams do); b"" at the end."""
+        if size is None or size < 0:
+            size = math.inf
         while len(self._pending) < size and not self._done:
             data = self._raw.read(_ZSTD_INPUT)
             if not data:
@@ -142,6 +147,8 @@ class _ZstdStream:
                     self._fed = False
                 else:
                     data = b""
+        if size == math.inf:
+            size = len(self._pending)
         out = bytes(self._pending[:size])
         del self._pending[:size]
         return out
