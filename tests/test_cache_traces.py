@@ -4,8 +4,11 @@ warning), the libcachesim baselines in the registry (their LRU and FIFO equal
 our kernels exactly; min_k; no combine), the baseline-only families and the
 ARC-paper reproduction table."""
 
+import bz2
+import gzip
 import importlib.util
 import io
+import lzma
 import os
 import shutil
 import warnings
@@ -98,6 +101,26 @@ def test_integer_reader_rejects_text_naming_the_file(tmp_path):
     empty.write_bytes(b"")
     with pytest.raises(TraceError, match="empty.txt"):
         read_integer_ids(empty)
+
+
+@pytest.mark.parametrize("ext, pack", [("gz", gzip.compress),
+                                       ("zst", zstandard.ZstdCompressor(write_checksum=True).compress),
+                                       ("bz2", bz2.compress), ("xz", lzma.compress)])
+def test_integer_reader_names_a_damaged_compressed_file(tmp_path, ext, pack):
+    """A compressed cache trace reads whole; damaged (a flipped byte) or cut
+    short it is a TraceError naming the file, whatever the compression (zstd
+    with its checksum, as the zstd command writes it; docs/trace-files.md)."""
+    packed = pack(b"".join(b"%d\n" % (i % 97) for i in range(5000)))
+    whole = tmp_path / f"whole.txt.{ext}"
+    whole.write_bytes(packed)
+    assert read_integer_ids(whole).tolist() == [i % 97 for i in range(5000)]
+    flipped = bytearray(packed)
+    flipped[len(flipped) // 2] ^= 0xFF
+    for name, raw in (("flipped", bytes(flipped)), ("cut", packed[: len(packed) // 2])):
+        path = tmp_path / f"{name}.txt.{ext}"
+        path.write_bytes(raw)
+        with pytest.raises(TraceError, match=f"{name}.txt.{ext}"):
+            read_integer_ids(path)
 
 
 @needs_mirror

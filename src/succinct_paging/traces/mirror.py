@@ -4,6 +4,7 @@ its layout, its ``SHA256SUMS`` checks, and loading a family from it."""
 
 from __future__ import annotations
 
+import lzma
 import re
 import zlib
 from dataclasses import dataclass
@@ -117,8 +118,8 @@ _ID_CHUNK = 1 << 21  # lines per chunk of a txt cache trace
 
 
 def read_integer_ids(path) -> np.ndarray:
-    """Ids of a text trace with one integer a line (gzip/zstd decompressed by
-    magic bytes), as int64: parsed by pandas' C reader in chunks of 2^21
+    """Ids of a text trace with one integer a line (gzip, zstd, bzip2 or xz
+    decompressed by magic bytes), as int64: parsed by pandas' C reader in chunks of 2^21
     lines, no Python object per request. O(n) time, 8 bytes per request plus
     one chunk. Raises :class:`TraceError` naming the file for a line that is
     not one integer, or an empty file."""
@@ -132,7 +133,7 @@ def read_integer_ids(path) -> np.ndarray:
                 parts.append(chunk["id"].to_numpy())
     except (ValueError, pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
         raise TraceError(f"{path}: not one integer page id per line ({exc})") from exc
-    except (OSError, EOFError, zlib.error, zstandard.ZstdError) as exc:
+    except (OSError, EOFError, zlib.error, zstandard.ZstdError, lzma.LZMAError) as exc:
         raise TraceError(f"{path}: cannot read or decompress trace file ({exc})") from exc
     ids = np.concatenate(parts) if parts else np.empty(0, dtype=np.int64)
     if ids.size == 0:
