@@ -319,26 +319,6 @@ def pooled(df):
     return out
 
 
-def fit_log(ks, ratios):
-    """Least-squares ``c`` of ratio ≈ c·ln k (no intercept) over the given
-    points: c = Σ r·ln k / Σ (ln k)². Returns NaN without points."""
-    x = np.log(np.asarray(ks, dtype=float))
-    y = np.asarray(ratios, dtype=float)
-    ok = np.isfinite(y) & (x > 0)
-    return float((x[ok] * y[ok]).sum() / (x[ok] ** 2).sum()) if ok.any() else float("nan")
-
-
-def mark_predict_robustness(df):
-    """Per k: MARK&PREDICT's largest pooled ratio over the families and the
-    rate-1 and ``soon`` error settings (the worst wrong bits measured), and
-    the least-squares c of ratio ≈ c·ln k. Returns ``(frame, c)``."""
-    pool = pooled(df)
-    wrong = pool[(pool["algorithm"] == "mark_predict")
-                 & (np.isclose(pool["rate"].astype(float), 1.0) | (pool["error_model"] == SOON))]
-    worst = wrong.sort_values("ratio").groupby("k").tail(1).sort_values("k")
-    return worst, fit_log(worst["k"], worst["ratio"])
-
-
 def harmonic_numbers(ks):
     """H_k for each k (contract §3 notation)."""
     return np.array([harmonic(int(k)) for k in ks])
