@@ -88,6 +88,23 @@ def test_runs_table_obeys_spec(finished_run):
     assert (runs.loc[runs["algorithm"] == "opt", "ratio"] == 1).all()
 
 
+@pytest.mark.parametrize("change, reruns, keeps", [
+    ({"search": {"steps": 11}}, "lower_bounds_search", "lower_bounds_randomized"),
+    ({"seeds": 3}, "lower_bounds_randomized", "lower_bounds_search"),
+])
+def test_a_lower_bound_key_reruns_only_its_rule(finished_run, tmp_path, change, reruns, keeps):
+    """lb_yao and its search read disjoint keys of lower_bounds.randomized:
+    a change to one part's keys reruns that part's job, not the other's."""
+    config = yaml.safe_load(TEST_CONFIG.read_text())
+    section = config["lower_bounds"]["randomized"]
+    for key, value in change.items():
+        section[key] = {**section[key], **value} if isinstance(value, dict) else value
+    new_config = tmp_path / "config.yaml"
+    new_config.write_text(yaml.safe_dump(config))
+    counts = planned_jobs(snakemake(finished_run, "-n", "--cores", "1", config=new_config).stdout)
+    assert counts.get(reruns) == 1 and keeps not in counts, counts
+
+
 def test_csv_matches_parquet(finished_run):
     pq = pd.read_parquet(finished_run / "results" / "runs.parquet")
     csv = pd.read_csv(finished_run / "results" / "runs.csv")

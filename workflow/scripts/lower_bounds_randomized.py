@@ -14,10 +14,9 @@ sec = p.section
 if p.part == "bounds":
     table = lower_bounds(sec["ks"], sec["algorithms"], sec["phases_per_k"], sec["instances"], sec["seeds"],
                          p.master_seed, RunSettings(**p.settings))
-else:
-    s = sec["search"]
-    table = search_table(s["ks"], s["algorithms"], s["phases_per_k"], s["steps"], s["search_seeds"],
-                         s["held_out_seeds"], p.master_seed, RunSettings(**p.settings))
+else:  # params.section is the search subsection
+    table = search_table(sec["ks"], sec["algorithms"], sec["phases_per_k"], sec["steps"], sec["search_seeds"],
+                         sec["held_out_seeds"], p.master_seed, RunSettings(**p.settings))
 with atomic_path(snakemake.output[0]) as tmp:  # noqa: F821
     table.to_csv(tmp, index=False, float_format="%.6g")
 print(table.to_string(), file=sys.stderr)
