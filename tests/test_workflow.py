@@ -105,6 +105,25 @@ def test_a_lower_bound_key_reruns_only_its_rule(finished_run, tmp_path, change, 
     assert counts.get(reruns) == 1 and keeps not in counts, counts
 
 
+def test_learned_predictors_per_job_cuts_the_jobs(finished_run, tmp_path):
+    """The tiny run made one learned job per family and k with all its
+    predictors; learned.predictors_per_job: 2 plans runs of two in the
+    config's order (frequency+optgen, popu), each reading the same truth,
+    and the summary rows stay those of one job (the same runs table)."""
+    config = yaml.safe_load(TEST_CONFIG.read_text())
+    ks = config["families"]["brightkite"]["k"]
+    made = sorted(p.name for p in (finished_run / "results" / "runs" / "brightkite" / f"k{ks[0]}").glob("learned_*"))
+    assert made == ["learned_frequency+optgen+popu.parquet"]
+    config["learned"]["predictors_per_job"] = 2
+    new_config = tmp_path / "config.yaml"
+    new_config.write_text(yaml.safe_dump(config))
+    out = snakemake(finished_run, "-n", "--cores", "1", config=new_config).stdout
+    assert planned_jobs(out)["learned_runs"] == 2 * len(ks)
+    for k in ks:
+        for group in ("frequency+optgen", "popu"):
+            assert f"results/runs/brightkite/k{k}/learned_{group}.parquet" in out
+
+
 def test_csv_matches_parquet(finished_run):
     pq = pd.read_parquet(finished_run / "results" / "runs.parquet")
     csv = pd.read_csv(finished_run / "results" / "runs.csv")

@@ -103,16 +103,25 @@ def run_tables():
         if algorithms_with(predictions=True) and not baseline_only(fam):
             out += [f"results/runs/{fam}/k{k}/rate{rate_label(r)}.parquet" for r in config["rates"]]
         if fam in config["learned"]["families"]:
-            out += [f"results/runs/{fam}/k{k}/learned_{p}.parquet" for p in config["learned"]["predictors"]]
+            out += [f"results/runs/{fam}/k{k}/learned_{'+'.join(group)}.parquet" for group in learned_groups()]
     return out
 
 
-def learned_params(predictor):
-    """The parameters of a learned predictor (bit-source registry) that the
-    learned section sets (the others keep their defaults)."""
+def learned_groups():
+    """The learned predictors cut into the groups of one job each: runs of
+    ``learned.predictors_per_job`` (default: all) in the config's order."""
+    predictors = config["learned"]["predictors"]
+    size = config["learned"].get("predictors_per_job") or len(predictors)
+    return [predictors[i:i + size] for i in range(0, len(predictors), size)]
+
+
+def learned_params(predictors):
+    """Per predictor of ``predictors`` ("+"-joined ids), the parameters of it
+    (bit-source registry) that the learned section sets (the others keep
+    their defaults)."""
     from succinct_paging.bitsources import get
     section = config["learned"]
-    return {key: section[key] for key in get(predictor).params if key in section}
+    return {p: {key: section[key] for key in get(p).params if key in section} for p in predictors.split("+")}
 
 
 def figure_files():

@@ -3,24 +3,25 @@
 
 
 rule learned_runs:
-    """Run every configured algorithm that reads what one learned predictor
-    gives, on that predictor's predictions, for one family and k (the truth
-    file is read, not recomputed). Rows enter results/runs.parquet with
-    error_model = the predictor id and an empty rate."""
+    """Run every configured algorithm that reads what a learned predictor
+    gives, on that predictor's predictions, for each predictor of a group
+    ("+"-joined ids; learned.predictors_per_job) and one family and k (the
+    truth file is read, not recomputed). Rows enter results/runs.parquet
+    with error_model = the predictor id and an empty rate."""
     input:
         traces="results/traces/{family}.npz",
         truth="results/truth/{family}/k{k}.npz",
     output:
-        "results/runs/{family}/k{k}/learned_{predictor}.parquet",
+        "results/runs/{family}/k{k}/learned_{predictors}.parquet",
     log:
-        "logs/runs/{family}/k{k}/learned_{predictor}.log",
+        "logs/runs/{family}/k{k}/learned_{predictors}.log",
     benchmark:
-        "results/benchmarks/runs/{family}/k{k}/learned_{predictor}.tsv"
+        "results/benchmarks/runs/{family}/k{k}/learned_{predictors}.tsv"
     wildcard_constraints:
-        predictor="[a-z][a-z0-9_]*",
+        predictors="[a-z][a-z0-9_]*(\+[a-z][a-z0-9_]*)*",
     params:
         algorithms=config["learned"]["algorithms"],
-        params=lambda w: learned_params(w.predictor),
+        params=lambda w: learned_params(w.predictors),
         seeds=config["seeds"],
         master_seed=config["master_seed"],
         settings=run_settings(),
