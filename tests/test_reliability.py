@@ -28,6 +28,7 @@ corrupt a copy of the fake mirror .test/mirror.
 
 import base64
 import hashlib
+import math
 import os
 import random
 import signal
@@ -232,8 +233,10 @@ def test_table_does_not_depend_on_job_order(tiny_run, tiny_config, tmp_path):
     n_family_k = sum(len(spec["k"]) for spec in tiny_config["families"].values())
     n_grid = sum(len(spec["k"]) for spec in tiny_config["families"].values() if not spec.get("baseline_only"))
     learned = tiny_config["learned"]
-    n_learned = sum(len(tiny_config["families"][f]["k"]) for f in learned["families"]) * len(learned["predictors"])
-    # a baseline per family and k, one per rate where the family has the rate grid, one per learned predictor
+    groups = math.ceil(len(learned["predictors"]) / learned.get("predictors_per_job", len(learned["predictors"])))
+    n_learned = sum(len(tiny_config["families"][f]["k"]) for f in learned["families"]) * groups
+    # a baseline per family and k, one per rate where the family has the rate grid, one per group of learned
+    # predictors (learned.predictors_per_job; all of them by default)
     assert len(job_tables) == n_family_k + n_grid * len(tiny_config["rates"]) + n_learned
     order = list(job_tables)
     for attempt in range(3):
