@@ -54,9 +54,15 @@ def _finish(tmp):
         os.fsync(fd)
     finally:
         os.close(fd)
+    os.chmod(tmp, _default_mode(0o666))
+
+
+def _default_mode(full):
+    """``full`` (0o666 for a file, 0o777 for a folder) minus the umask: the
+    mode a plain ``open`` or ``mkdir`` would give."""
     umask = os.umask(0)
     os.umask(umask)
-    os.chmod(tmp, 0o666 & ~umask)
+    return full & ~umask
 
 
 def save_npz(path, **arrays):
@@ -77,9 +83,7 @@ def save_npy_dir(path, **arrays):
         for name, array in arrays.items():
             np.save(tmp / f"{name}.npy", array)
             _finish(tmp / f"{name}.npy")
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o777 & ~umask)
+        os.chmod(tmp, _default_mode(0o777))  # mkdtemp makes it 0700
         if path.exists():
             shutil.rmtree(path)
         os.replace(tmp, path)

@@ -50,19 +50,17 @@ def _with_truth(traces, k, truth):
     it leaves out (a trivial instance: at most k distinct pages) is made by
     :func:`succinct_paging.truth.setup_instance`, as every instance is
     without ``truth``. The same values either way."""
-    from succinct_paging.experiments.grid import TruthView, truth_instances
+    from succinct_paging.experiments.grid import TruthView, truth_slices
     from succinct_paging.truth import setup_instance
     from succinct_paging.validate import as_cache_size, as_pages
 
-    covered = truth_instances(traces, truth) if truth is not None else []
-    offsets = np.concatenate([[0], np.cumsum([len(p) for _, p in covered])]).astype(np.int64)
-    index = {name: i for i, (name, _) in enumerate(covered)}
+    covered = {instance: (bits, opt) for instance, _, bits, opt, _ in truth_slices(traces, truth)} \
+        if truth is not None else {}
     for instance, pages in traces:
-        if instance in index:
-            i = index[instance]
+        if instance in covered:
+            bits, opt = covered[instance]
             pages, n_pages = as_pages(pages)
-            bits = {kind: truth[kind][offsets[i]:offsets[i + 1]] for kind in ("discard", "phase")}
-            yield instance, TruthView(pages, n_pages, as_cache_size(k, n_pages), bits), int(truth["opt"][i])
+            yield instance, TruthView(pages, n_pages, as_cache_size(k, n_pages), bits), opt
         else:
             inst = setup_instance(pages, k)
             yield instance, inst, inst.opt

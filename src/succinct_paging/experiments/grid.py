@@ -86,6 +86,23 @@ def truth_instances(traces, truth):
     return [(x, by_name[x]) for x in names]
 
 
+def truth_slices(traces, truth):
+    """``[(instance, pages, true_bits, opt, n_phases)]`` for every instance
+    that ``truth`` covers (:func:`truth_instances`), in its order:
+    ``true_bits`` maps ``discard`` and ``phase`` to the instance's part of
+    the file's concatenated bits (views, not copies). The one reader of a
+    truth file's per-instance parts (the grid, learned and next-arrival
+    runs). O(instances)."""
+    covered = truth_instances(traces, truth)
+    ends = np.cumsum([len(p) for _, p in covered], dtype=np.int64)
+    out = []
+    for i, (instance, pages) in enumerate(covered):
+        lo, hi = int(ends[i]) - len(pages), int(ends[i])
+        out.append((instance, pages, {kind: truth[kind][lo:hi] for kind in ("discard", "phase")},
+                    int(truth["opt"][i]), int(truth["n_phases"][i])))
+    return out
+
+
 #: Columns of :func:`excluded_table`.
 EXCLUDED_COLUMNS = ["trace_family", "k", "instances_kept", "instances_excluded", "excluded", "distinct_pages"]
 
@@ -152,16 +169,12 @@ def run_grid(family, traces, truth, k, algorithms, error_model, rate, replicates
     from succinct_paging.validate import as_cache_size
 
     parsed = [parse_algorithm(a) for a in algorithms]
-    traces = truth_instances(traces, truth)
-    offsets = np.concatenate([[0], np.cumsum([len(p) for _, p in traces])])
+    covered = truth_slices(traces, truth)
     rows = []
-    for i, (instance, pages) in enumerate(traces):
+    for i, (instance, pages, true_bits, opt, n_phases) in enumerate(covered):
         n = len(pages)
         n_pages = int(pages.max()) + 1 if n else 0
-        opt = int(truth["opt"][i])
-        n_phases = int(truth["n_phases"][i])
-        view = TruthView(pages, n_pages, k, {kind: truth[kind][offsets[i]:offsets[i + 1]]
-                                             for kind in ("discard", "phase")})
+        view = TruthView(pages, n_pages, k, true_bits)
         same_every_replicate = {}  # a deterministic algorithm without predictions runs once per instance
         zeros = np.zeros(n, dtype=np.uint8)  # the bits of an algorithm without predictions
         runnable = [alg for alg in parsed  # not a demand-paging algorithm below its registry min_k: no row
@@ -180,7 +193,7 @@ def run_grid(family, traces, truth, k, algorithms, error_model, rate, replicates
                     same_every_replicate[alg.id] = row[COLUMNS.index("faults")]
                 rows.append(row)
         if progress:
-            progress(f"{family} k={k} {error_model} rate={rate}: instance {i + 1}/{len(traces)} ({instance}) done")
+            progress(f"{family} k={k} {error_model} rate={rate}: instance {i + 1}/{len(covered)} ({instance}) done")
     return to_frame(rows)
 
 

@@ -209,8 +209,8 @@ def write_truth(path, family, k, section, master_seed):
     made = list(sweep_instances(family, k, section, master_seed))
     arrays = {f"{field}{i}": getattr(inst, field) for i, (_, inst) in enumerate(made) for field in _INSTANCE_ARRAYS}
     save_npy_dir(path, names=np.array([name for name, _ in made], dtype=str),
-             scalars=np.array([(inst.n_pages, inst.k, inst.opt) for _, inst in made], dtype=np.int64).reshape(-1, 3),
-             **arrays)
+                 scalars=np.array([(inst.n_pages, inst.k, inst.opt) for _, inst in made], dtype=np.int64).reshape(-1, 3),
+                 **arrays)
 
 
 def read_truth(path, family, k, section):

@@ -57,7 +57,7 @@ def learned_runs(family, traces, truth, k, predictor, algorithms, replicates, ma
     :class:`~succinct_paging.settings.RunSettings`). O(runs × n log k).
     """
     from succinct_paging.bitsources import draw, get
-    from succinct_paging.experiments.grid import TruthView, run_row, to_frame, truth_instances
+    from succinct_paging.experiments.grid import TruthView, run_row, to_frame, truth_slices
     from succinct_paging.validate import as_cache_size
 
     src = get(predictor)
@@ -65,17 +65,12 @@ def learned_runs(family, traces, truth, k, predictor, algorithms, replicates, ma
         raise ValueError(f"bit source {predictor!r} reads the truth; learned runs take past-only sources")
     parsed = [a for a in (parse_algorithm(x) for x in algorithms) if a.prediction in src.kinds]
     kinds = tuple(sorted({a.prediction for a in parsed}))
-    traces = truth_instances(traces, truth)
-    offsets = np.concatenate([[0], np.cumsum([len(p) for _, p in traces])]).astype(np.int64)
+    covered = truth_slices(traces, truth)
     rows = []
-    for i, (instance, pages) in enumerate(traces):
+    for i, (instance, pages, true_bits, opt, n_phases) in enumerate(covered):
         n = len(pages)
         n_pages = int(pages.max()) + 1 if n else 0
-        opt = int(truth["opt"][i])
-        n_phases = int(truth["n_phases"][i])
-        kk = as_cache_size(k, n_pages)
-        view = TruthView(pages, n_pages, kk, {kind: truth[kind][offsets[i]:offsets[i + 1]]
-                                              for kind in ("discard", "phase")})
+        view = TruthView(pages, n_pages, as_cache_size(k, n_pages), true_bits)
         drawn = draw(predictor, view, 0, params, kinds + (("arrivals",) if "arrivals" in src.kinds else ()))
         arrivals = drawn["arrivals"][0] if "arrivals" in drawn else None
         no_bits = (np.zeros(n, dtype=np.uint8), None, None)  # what an arrivals algorithm gets as bits
@@ -86,7 +81,7 @@ def learned_runs(family, traces, truth, k, predictor, algorithms, replicates, ma
                 rows.append(run_row(family, instance, pages, n_pages, k, alg, bits, eta0, eta1, predictor, math.nan,
                                     rep, opt, n_phases, seed, settings, predictions=arrivals))
         if progress:
-            progress(f"{family} k={k} {predictor}: instance {i + 1}/{len(traces)} ({instance}) done")
+            progress(f"{family} k={k} {predictor}: instance {i + 1}/{len(covered)} ({instance}) done")
     return to_frame(rows)
 
 
